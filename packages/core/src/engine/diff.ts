@@ -1,0 +1,123 @@
+/**
+ * diff(desired, live): per resource, what must happen. Pure. Only fields the desired state
+ * sets are compared; live resources nobody declared are left alone unless wirestate owns them.
+ */
+import type { Issue } from '../errors.ts';
+import type { AnyDescriptor, FieldChange } from '../kinds/descriptor.ts';
+import { allDescriptors } from '../kinds/registry.ts';
+import { sameValue } from '../kinds/shared.ts';
+import type { Resource, ResourceKind, State } from '../model/state.ts';
+
+/** What happens to one resource. */
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace';
+
+/** One resource's change. */
+export interface Change {
+  /** Resource kind. */
+  readonly kind: ResourceKind;
+  /** Resource id. */
+  readonly id: string;
+  /** What happens. */
+  readonly action: ChangeAction;
+  /** The desired resource (create, update, replace). */
+  readonly desired?: Resource;
+  /** The live resource (update, delete, replace). */
+  readonly live?: Resource;
+  /** Managed fields that differ (update, replace). */
+  readonly fields: readonly FieldChange[];
+  /** Why: the differing fields, or the ownership rule that deletes. */
+  readonly reason: string;
+}
+
+/** The result of a diff: changes, and declared things that cannot be reached. */
+export interface Diff {
+  readonly changes: readonly Change[];
+  readonly conflicts: readonly Issue[];
+}
+
+/** Managed fields of `desired` that differ from `live`. */
+export function changedFields(d: AnyDescriptor, desired: Resource, live: Resource): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const f of d.fields) {
+    const to = (desired as unknown as Record<string, unknown>)[f.name];
+    if (to === undefined) continue;
+    const from = (live as unknown as Record<string, unknown>)[f.name];
+    if (from === undefined && f.unknownIsEqual) continue;
+    const eq = f.equals ?? sameValue;
+    if (!eq(to, from)) out.push({ field: f.name, from, to });
+  }
+  return out;
+}
+
+function isImmutable(d: AnyDescriptor, field: string): boolean {
+  return d.fields.some((f) => f.name === field && f.immutable === true);
+}
+
+function describe(fields: readonly FieldChange[]): string {
+  return fields.map((c) => `${c.field} differs`).join(', ');
+}
+
+/** Diffs one kind. */
+function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change[], conflicts: Issue[]): void {
+  const kind = d.kind;
+  const want = desired[kind] as Readonly<Record<string, Resource>>;
+  const have = live[kind] as Readonly<Record<string, Resource>>;
+  for (const id of Object.keys(want).sort()) {
+    const w = want[id]!;
+    const h = have[id];
+    const lifecycle = (d.lifecycle as (r: Resource) => string)(w);
+    const label = (d.label as (r: Resource) => string)(w);
+    if (w.state === 'absent') {
+      if (h === undefined) continue;
+      if (lifecycle !== 'managed') {
+        conflicts.push({ code: 'not_deletable', path: [kind, id], message: `${d.noun} ${label} is not created by wirestate and cannot be deleted` });
+        continue;
+      }
+      changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} ${label} is declared absent` });
+      continue;
+    }
+    if (lifecycle === 'facts') continue;
+    if (h === undefined) {
+      if (lifecycle === 'external') {
+        conflicts.push({ code: 'missing', path: [kind, id], message: `${d.noun} ${label} does not exist and wirestate does not create it` });
+        continue;
+      }
+      changes.push({ kind, id, action: 'create', desired: w, fields: [], reason: `${d.noun} ${label} does not exist` });
+      continue;
+    }
+    const fields = changedFields(d, w, h);
+    if (lifecycle === 'managed' && h.owned === false && w.adopt === true && d.adopt !== undefined) {
+      fields.push({ field: 'owned', from: false, to: true });
+    }
+    const needsAdoption = lifecycle === 'managed' && h.owned === false && w.adopt !== true;
+    if (fields.length === 0) continue;
+    if (needsAdoption) {
+      conflicts.push({
+        code: 'not_owned',
+        path: [kind, id],
+        message: `${d.noun} ${label} exists but was not created by wirestate (${describe(fields)}); set adopt: true to take it over`,
+      });
+      continue;
+    }
+    const replace = fields.some((c) => isImmutable(d, c.field));
+    if (replace && lifecycle !== 'managed') {
+      conflicts.push({ code: 'immutable', path: [kind, id], message: `${d.noun} ${label}: ${describe(fields)} and cannot change in place` });
+      continue;
+    }
+    changes.push({ kind, id, action: replace ? 'replace' : 'update', desired: w, live: h, fields, reason: describe(fields) });
+  }
+  for (const id of Object.keys(have).sort()) {
+    const h = have[id]!;
+    if (want[id] !== undefined || h.owned !== true) continue;
+    if ((d.lifecycle as (r: Resource) => string)(h) !== 'managed') continue;
+    changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} is owned by wirestate and no longer desired` });
+  }
+}
+
+/** Computes the changes that turn `live` into `desired`. */
+export function diff(desired: State, live: State): Diff {
+  const changes: Change[] = [];
+  const conflicts: Issue[] = [];
+  for (const d of allDescriptors()) diffKind(d, desired, live, changes, conflicts);
+  return { changes, conflicts };
+}

@@ -1,0 +1,55 @@
+/** Kernel-style errno names mapped onto the engine's closed error kinds. */
+import { WirestateError, type ErrorKind } from '@wirestate/core';
+
+const KIND_OF_ERRNO: Readonly<Record<string, ErrorKind>> = {
+  EEXIST: 'conflict',
+  ENODEV: 'conflict',
+  ENOENT: 'conflict',
+  ESRCH: 'conflict',
+  EADDRNOTAVAIL: 'conflict',
+  ENETUNREACH: 'conflict',
+  ENETDOWN: 'conflict',
+  ELOOP: 'invalid_argument',
+  ERANGE: 'invalid_argument',
+  EINVAL: 'invalid_argument',
+  EOPNOTSUPP: 'not_supported',
+  EPERM: 'not_supported',
+  EACCES: 'not_supported',
+  EBUSY: 'driver_failure',
+  EAGAIN: 'driver_failure',
+  ENOBUFS: 'driver_failure',
+  ETIMEDOUT: 'driver_failure',
+  EFAULT: 'driver_failure',
+};
+
+const TEXT_OF_ERRNO: Readonly<Record<string, string>> = {
+  EEXIST: 'file exists',
+  ENODEV: 'no such device',
+  ENOENT: 'no such file or directory',
+  ESRCH: 'no such process',
+  EADDRNOTAVAIL: 'cannot assign requested address',
+  ENETUNREACH: 'network is unreachable',
+  ENETDOWN: 'network is down',
+  ELOOP: 'too many levels of symbolic links',
+  ERANGE: 'numerical result out of range',
+  EINVAL: 'invalid argument',
+  EOPNOTSUPP: 'operation not supported',
+  EPERM: 'operation not permitted',
+  EACCES: 'permission denied',
+  EBUSY: 'device or resource busy',
+  EAGAIN: 'resource temporarily unavailable',
+  ENOBUFS: 'no buffer space available',
+  ETIMEDOUT: 'connection timed out',
+  EFAULT: 'injected fault',
+};
+
+/** The error kind of an errno name; unknown names are driver failures. */
+export function kindOfErrno(code: string): ErrorKind {
+  return KIND_OF_ERRNO[code] ?? 'driver_failure';
+}
+
+/** A `WirestateError` for an errno, with context: `creating bridge br0 in scope pod: EEXIST (file exists)`. */
+export function errnoError(code: string, context: string, cause?: unknown): WirestateError {
+  const text = TEXT_OF_ERRNO[code];
+  return new WirestateError(kindOfErrno(code), `${context}: ${code}${text ? ` (${text})` : ''}`, { code, cause });
+}
