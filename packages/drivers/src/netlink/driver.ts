@@ -1,0 +1,144 @@
+/**
+ * The netlink driver: snapshots and changes links, addresses and routes of any number of
+ * network namespaces through the npm `netlink` package, one socket per namespace.
+ */
+import { randomInt } from 'node:crypto';
+import type { Driver, Op, OpOf, OpOutcome, Scope, Scopes, State } from '@wirestate/core';
+import { WirestateError } from '@wirestate/core';
+import { netlinkError } from './errors.ts';
+import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } from './execute.ts';
+import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
+import { RTM } from './constants.ts';
+import { linkIndexes, normalizeDump, type RawDump } from './normalize.ts';
+import type { NetlinkPort } from './port.ts';
+import { ScopePorts, defaultPortFactory, type PortFactory, type PortOptions } from './scope-ports.ts';
+
+/** Options of `createNetlinkDriver`. */
+export interface NetlinkDriverOptions extends PortOptions {
+  /** Scopes ops may name; scopes passed to `snapshot` are learnt too. */
+  readonly scopes?: readonly Scope[] | Scopes;
+  /** Makes the port of a scope (tests, recording, fault injection); default: a worker in its netns. */
+  readonly portFactory?: PortFactory;
+  /** Runs `ip tuntap` (tests inject failures); default: execFile. */
+  readonly exec?: ExecRunner;
+  /**
+   * From how many `link.delete` ops of one scope a batch deletes them as one group
+   * (`ip link set X group G` each, then one `ip link delete group G`): the kernel then
+   * waits for one RCU grace period instead of one per device. Default 4.
+   */
+  readonly groupDeleteThreshold?: number;
+}
+
+/** Runs the three dumps of one namespace, one after the other on its socket. */
+export async function dumpPort(port: NetlinkPort): Promise<RawDump> {
+  const links = await port.dump(RTM.GETLINK, linkDumpPayload());
+  const addresses = await port.dump(RTM.GETADDR, addressDumpPayload());
+  const routes = await port.dump(RTM.GETROUTE, routeDumpPayload());
+  return { links, addresses, routes };
+}
+
+function toOutcome(p: Promise<void>, op: Op): Promise<OpOutcome> {
+  return p.then(
+    () => ({ ok: true }) as const,
+    (err: unknown) => ({ ok: false, error: netlinkError(describeOp(op), err) }) as const,
+  );
+}
+
+/** The netlink driver as the engine's `Driver`, with recording helpers beside it. */
+export interface NetlinkDriver extends Driver {
+  /** The raw dumps of one scope, for recording (`recordSnapshot`). */
+  dumpScope(scope: Scope): Promise<RawDump>;
+}
+
+/** Creates the netlink driver. */
+export function createNetlinkDriver(options: NetlinkDriverOptions = {}): NetlinkDriver {
+  const scopeList = Array.isArray(options.scopes) ? options.scopes : Object.values(options.scopes ?? {});
+  const ports = new ScopePorts(scopeList as readonly Scope[], options.portFactory ?? defaultPortFactory(options));
+  const x: ExecContext = { ports, exec: options.exec ?? execRunner };
+  const threshold = options.groupDeleteThreshold ?? 4;
+
+  async function dumpScope(scope: Scope): Promise<RawDump> {
+    ports.learn([scope]);
+    const ctx = ports.get(scope.name);
+    try {
+      const raw = await dumpPort(ctx.port);
+      ctx.indexes.clear();
+      for (const [name, index] of linkIndexes(raw.links)) ctx.indexes.set(name, index);
+      return raw;
+    } catch (err) {
+      throw netlinkError(`reading links, addresses and routes of scope ${scope.name}`, err);
+    }
+  }
+
+  /** Deletes links of one scope as a group; falls back to one by one if the group delete fails. */
+  async function deleteAsGroup(ops: readonly OpOf<'link.delete'>[]): Promise<OpOutcome[]> {
+    const ctx = ports.get(ops[0]!.link.scope);
+    const group = randomInt(0x10000, 0x7fffffff);
+    const tagged = await Promise.all(
+      ops.map((op) => toOutcome(ctx.port.request(setLinkRequest(0, { name: op.link.name, group })).then(() => undefined), op)),
+    );
+    try {
+      await ctx.port.request(delGroupRequest(group));
+      for (const op of ops) {
+        ctx.indexes.delete(op.link.name);
+        if (op.link.peer !== undefined) ctx.indexes.delete(op.link.peer);
+      }
+      return tagged;
+    } catch {
+      return Promise.all(ops.map((op, i) => (tagged[i]!.ok ? toOutcome(executeOp(x, op), op) : tagged[i]!)));
+    }
+  }
+
+  return {
+    name: 'netlink',
+    dumpScope,
+
+    async snapshot(scopes) {
+      ports.learn(scopes);
+      const parts = await Promise.all(scopes.map(async (s) => normalizeDump(await dumpScope(s), s.name)));
+      const state = { links: {}, addresses: {}, routes: {} } as { -readonly [K in 'links' | 'addresses' | 'routes']: State[K] };
+      for (const p of parts) {
+        Object.assign(state.links, p.links);
+        Object.assign(state.addresses, p.addresses);
+        Object.assign(state.routes, p.routes);
+      }
+      return state;
+    },
+
+    async execute(op) {
+      try {
+        await executeOp(x, op);
+      } catch (err) {
+        throw err instanceof WirestateError ? err : netlinkError(describeOp(op), err);
+      }
+    },
+
+    async executeBatch(ops) {
+      const outcomes: Promise<OpOutcome>[] = new Array(ops.length);
+      const deletes = new Map<string, number[]>();
+      ops.forEach((op, i) => {
+        if (op.type === 'link.delete') {
+          const at = deletes.get(op.link.scope) ?? [];
+          at.push(i);
+          deletes.set(op.link.scope, at);
+        }
+      });
+      for (const [scope, at] of deletes) {
+        if (at.length < threshold) {
+          deletes.delete(scope);
+          continue;
+        }
+        const grouped = deleteAsGroup(at.map((i) => ops[i] as OpOf<'link.delete'>)).catch((err: unknown) =>
+          at.map((i) => ({ ok: false, error: netlinkError(describeOp(ops[i]!), err) }) as const),
+        );
+        at.forEach((i, k) => (outcomes[i] = grouped.then((r) => r[k]!)));
+      }
+      ops.forEach((op, i) => {
+        outcomes[i] ??= toOutcome(executeOp(x, op), op);
+      });
+      return Promise.all(outcomes);
+    },
+
+    close: () => ports.close(),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * IFLA_LINKINFO, the nested attribute the `netlink` package leaves as bytes: the link kind
+ * and its kind-specific data (veth peer, macvlan mode, tun type).
+ */
+import type { MacvlanMode } from '@wirestate/core';
+import { attr, attrStr, attrU32, ifinfomsg, parseAttrs, str, u32 } from './attrs.ts';
+import { IFF_TAP, IFF_TUN, IFF_UP, IFLA, IFLA_INFO, IFLA_MACVLAN_MODE, IFLA_TUN_TYPE, VETH_INFO_PEER } from './constants.ts';
+
+/** MACVLAN_MODE_* values by model name. */
+const MACVLAN_MODES: Readonly<Record<MacvlanMode, number>> = {
+  private: 1,
+  vepa: 2,
+  bridge: 4,
+  passthru: 8,
+  source: 16,
+};
+
+/** What a dump tells about a link's kind. */
+export interface LinkInfo {
+  /** IFLA_INFO_KIND (`bridge`, `veth`, `tun`, `macvtap`…); absent for physical NICs. */
+  readonly kind?: string;
+  /** IFLA_INFO_SLAVE_KIND (`bridge` for a bridge port). */
+  readonly slaveKind?: string;
+  /** tun only: whether it is a layer-3 tun or a layer-2 tap. */
+  readonly tunType?: 'tun' | 'tap';
+  /** macvlan/macvtap only: the mode. */
+  readonly macvlanMode?: MacvlanMode;
+}
+
+/** The veth peer to create with the link. */
+export interface VethPeerSpec {
+  /** Peer interface name. */
+  readonly name: string;
+  /** Peer MAC, `aa:bb:…`. */
+  readonly mac?: string;
+  /** Peer MTU. */
+  readonly mtu?: number;
+  /** Whether the peer comes up at creation. */
+  readonly up?: boolean;
+  /** File descriptor of the namespace the peer goes to (IFLA_NET_NS_FD), in the sending process. */
+  readonly netnsFd?: number;
+}
+
+/** What to put into IFLA_LINKINFO when creating a link. */
+export interface LinkInfoSpec {
+  /** IFLA_INFO_KIND. */
+  readonly kind: string;
+  /** veth only. */
+  readonly peer?: VethPeerSpec;
+  /** macvlan/macvtap only; absent: the kernel default (vepa). */
+  readonly macvlanMode?: MacvlanMode;
+}
+
+/** Decodes an IFLA_LINKINFO payload. */
+export function decodeLinkInfo(payload: Uint8Array): LinkInfo {
+  const info = parseAttrs(payload);
+  const kind = str(info.get(IFLA_INFO.KIND));
+  const slaveKind = str(info.get(IFLA_INFO.SLAVE_KIND));
+  const dataBuf = info.get(IFLA_INFO.DATA);
+  const data = dataBuf === undefined ? undefined : parseAttrs(dataBuf);
+  let tunType: LinkInfo['tunType'];
+  let macvlanMode: MacvlanMode | undefined;
+  if (kind === 'tun' && data !== undefined) {
+    const t = data.get(IFLA_TUN_TYPE)?.[0];
+    tunType = t === IFF_TAP ? 'tap' : t === IFF_TUN ? 'tun' : undefined;
+  }
+  if ((kind === 'macvlan' || kind === 'macvtap') && data !== undefined) {
+    const m = u32(data.get(IFLA_MACVLAN_MODE));
+    macvlanMode = (Object.keys(MACVLAN_MODES) as MacvlanMode[]).find((k) => MACVLAN_MODES[k] === m);
+  }
+  return {
+    ...(kind !== undefined && { kind }),
+    ...(slaveKind !== undefined && { slaveKind }),
+    ...(tunType !== undefined && { tunType }),
+    ...(macvlanMode !== undefined && { macvlanMode }),
+  };
+}
+
+/** Parses `aa:bb:cc:dd:ee:ff` into 6 bytes. */
+export function macBytes(mac: string): Buffer {
+  return Buffer.from(mac.split(':').map((h) => parseInt(h, 16)));
+}
+
+/** Encodes IFLA_LINKINFO for RTM_NEWLINK (`ip link add … type KIND …`). */
+export function encodeLinkInfo(spec: LinkInfoSpec): Buffer {
+  const parts = [attrStr(IFLA_INFO.KIND, spec.kind)];
+  if (spec.peer !== undefined) {
+    const p = spec.peer;
+    // VETH_INFO_PEER is an ifinfomsg followed by the peer's own IFLA_* attributes.
+    const peerAttrs = [
+      ifinfomsg(0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP),
+      attrStr(IFLA.IFNAME, p.name),
+      ...(p.mac !== undefined ? [attr(IFLA.ADDRESS, macBytes(p.mac))] : []),
+      ...(p.mtu !== undefined ? [attrU32(IFLA.MTU, p.mtu)] : []),
+      ...(p.netnsFd !== undefined ? [attrU32(IFLA.NET_NS_FD, p.netnsFd)] : []),
+    ];
+    parts.push(attr(IFLA_INFO.DATA, attr(VETH_INFO_PEER, Buffer.concat(peerAttrs))));
+  } else if (spec.macvlanMode !== undefined) {
+    parts.push(attr(IFLA_INFO.DATA, attrU32(IFLA_MACVLAN_MODE, MACVLAN_MODES[spec.macvlanMode])));
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,228 @@
+/**
+ * Pure decoding of raw rtnetlink dumps (RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE payloads)
+ * into wirestate's normalized state. No I/O: recorded dumps replay through the same code.
+ */
+import ipaddr from 'ipaddr.js';
+import {
+  WIRESTATE_ALIAS,
+  WIRESTATE_RTPROT,
+  type Address,
+  type Link,
+  type LinkKind,
+  type Route,
+  type RouteScope,
+  type State,
+} from '@wirestate/core';
+import { parseAttrs, str, u32 } from './attrs.ts';
+import {
+  AF_INET,
+  AF_INET6,
+  IFA,
+  IFADDRMSG_LEN,
+  IFF_UP,
+  IFINFOMSG_LEN,
+  IFLA,
+  RTA,
+  RTMSG_LEN,
+  RTN_UNICAST,
+  RTPROT_KERNEL,
+  RT_TABLE_MAIN,
+} from './constants.ts';
+import { decodeLinkInfo, type LinkInfo } from './linkinfo.ts';
+
+/** The three raw dumps of one namespace: message payloads without the netlink header. */
+export interface RawDump {
+  /** RTM_GETLINK dump payloads (ifinfomsg + IFLA_*). */
+  readonly links: readonly Uint8Array[];
+  /** RTM_GETADDR dump payloads (ifaddrmsg + IFA_*), all families. */
+  readonly addresses: readonly Uint8Array[];
+  /** RTM_GETROUTE dump payloads (rtmsg + RTA_*), all families and tables. */
+  readonly routes: readonly Uint8Array[];
+}
+
+/** One link as decoded from a dump, before names are resolved. */
+interface RawLink {
+  readonly index: number;
+  readonly name: string;
+  readonly flags: number;
+  readonly mac?: string;
+  readonly mtu?: number;
+  readonly link?: number;
+  readonly linkNetnsid?: number;
+  readonly master?: number;
+  readonly alias?: string;
+  readonly info: LinkInfo;
+}
+
+const ROUTE_SCOPES: Readonly<Record<number, RouteScope>> = { 0: 'universe', 253: 'link', 254: 'host' };
+
+function buf(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Formats a hardware address as lowercase `aa:bb:…`. */
+export function formatMac(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Formats a 4- or 16-byte address; IPv6 in RFC 5952 compressed lowercase form. */
+export function formatIp(b: Uint8Array): string {
+  return b.length === 4 ? Array.from(b).join('.') : ipaddr.fromByteArray(Array.from(b)).toString();
+}
+
+function decodeLink(payload: Uint8Array): RawLink {
+  const b = buf(payload);
+  const a = parseAttrs(b, IFINFOMSG_LEN);
+  const mac = a.get(IFLA.ADDRESS);
+  const info = a.get(IFLA.LINKINFO);
+  const alias = str(a.get(IFLA.IFALIAS));
+  return {
+    index: b.readInt32LE(4),
+    name: str(a.get(IFLA.IFNAME)) ?? '',
+    flags: b.readUInt32LE(8),
+    ...(mac !== undefined && mac.length > 0 && { mac: formatMac(mac) }),
+    ...(a.has(IFLA.MTU) && { mtu: u32(a.get(IFLA.MTU)) }),
+    ...(a.has(IFLA.LINK) && { link: u32(a.get(IFLA.LINK)) }),
+    ...(a.has(IFLA.LINK_NETNSID) && { linkNetnsid: u32(a.get(IFLA.LINK_NETNSID)) }),
+    ...(a.has(IFLA.MASTER) && { master: u32(a.get(IFLA.MASTER)) }),
+    ...(alias !== undefined && { alias }),
+    info: info === undefined ? {} : decodeLinkInfo(info),
+  };
+}
+
+/** The model kind of a decoded link: known virtual kinds, `device` for everything else. */
+export function linkKindOf(info: LinkInfo): LinkKind {
+  switch (info.kind) {
+    case 'bridge':
+    case 'veth':
+    case 'macvtap':
+    case 'macvlan':
+      return info.kind;
+    case 'tun':
+      return info.tunType === 'tap' ? 'tap' : 'device';
+    default:
+      return 'device';
+  }
+}
+
+function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>): Link {
+  const kind = linkKindOf(l.info);
+  const master = l.master !== undefined ? byIndex.get(l.master)?.name : undefined;
+  // IFLA_LINK names an index in another namespace when IFLA_LINK_NETNSID is present.
+  const sameNsLink = l.link !== undefined && l.linkNetnsid === undefined ? byIndex.get(l.link)?.name : undefined;
+  return {
+    scope,
+    name: l.name,
+    kind,
+    ...(l.mac !== undefined && { mac: l.mac }),
+    ...(l.mtu !== undefined && { mtu: l.mtu }),
+    up: (l.flags & IFF_UP) !== 0,
+    ...(master !== undefined && { master }),
+    ...(kind === 'veth' && sameNsLink !== undefined && { peer: sameNsLink }),
+    ...((kind === 'macvtap' || kind === 'macvlan') && sameNsLink !== undefined && { parent: sameNsLink }),
+    ...((kind === 'macvtap' || kind === 'macvlan') && l.info.macvlanMode !== undefined && { mode: l.info.macvlanMode }),
+    owned: l.alias === WIRESTATE_ALIAS,
+  };
+}
+
+/** Link id as the engine keys it. */
+export function linkId(scope: string, name: string): string {
+  return `${scope}/${name}`;
+}
+
+/** Address id as the engine keys it. */
+export function addressId(scope: string, dev: string, cidr: string): string {
+  return `${scope}/${dev}/${cidr}`;
+}
+
+/** Route id as the engine keys it. */
+export function routeId(scope: string, dst: string, dev: string, metric: number): string {
+  return `${scope}/${dst}/${dev}/${metric}`;
+}
+
+function decodeAddress(scope: string, payload: Uint8Array, byIndex: ReadonlyMap<number, RawLink>): Address | undefined {
+  const b = buf(payload);
+  const family = b[0];
+  if (family !== AF_INET && family !== AF_INET6) return undefined;
+  const dev = byIndex.get(b.readUInt32LE(4));
+  if (dev === undefined || dev.name === 'lo') return undefined;
+  const a = parseAttrs(b, IFADDRMSG_LEN);
+  // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer on point-to-point links.
+  const raw = a.get(IFA.LOCAL) ?? a.get(IFA.ADDRESS);
+  if (raw === undefined) return undefined;
+  if (family === AF_INET6 && raw[0] === 0xfe && (raw[1]! & 0xc0) === 0x80) return undefined;
+  return {
+    scope,
+    dev: dev.name,
+    cidr: `${formatIp(raw)}/${b[1]}`,
+    owned: dev.alias === WIRESTATE_ALIAS,
+  };
+}
+
+function decodeRoute(scope: string, payload: Uint8Array, byIndex: ReadonlyMap<number, RawLink>): Route | undefined {
+  const b = buf(payload);
+  const [family, dstLen, , , rtmTable, protocol, rtScope, type] = b;
+  if (family !== AF_INET && family !== AF_INET6) return undefined;
+  if (type !== RTN_UNICAST || protocol === RTPROT_KERNEL) return undefined;
+  const a = parseAttrs(b, RTMSG_LEN);
+  if ((u32(a.get(RTA.TABLE)) ?? rtmTable) !== RT_TABLE_MAIN) return undefined;
+  const dst = a.get(RTA.DST);
+  if (family === AF_INET6 && dst !== undefined && (dst[0] === 0xff || (dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80))) {
+    return undefined;
+  }
+  const routeScope = ROUTE_SCOPES[rtScope!];
+  const oif = u32(a.get(RTA.OIF));
+  const dev = oif === undefined ? undefined : byIndex.get(oif);
+  // Multipath routes (no RTA_OIF), routes through lo and site-scoped routes are outside the model.
+  if (dev === undefined || dev.name === 'lo' || routeScope === undefined) return undefined;
+  const gateway = a.get(RTA.GATEWAY);
+  const prefsrc = a.get(RTA.PREFSRC);
+  const dstText =
+    dstLen === 0 ? (family === AF_INET ? 'default' : 'default6') : `${formatIp(dst ?? Buffer.alloc(family === AF_INET ? 4 : 16))}/${dstLen}`;
+  return {
+    scope,
+    dst: dstText,
+    dev: dev.name,
+    ...(gateway !== undefined && { gateway: formatIp(gateway) }),
+    metric: u32(a.get(RTA.PRIORITY)) ?? 0,
+    routeScope,
+    protocol: protocol!,
+    ...(prefsrc !== undefined && { prefsrc: formatIp(prefsrc) }),
+    owned: protocol === WIRESTATE_RTPROT,
+  };
+}
+
+/** Turns the raw dumps of one namespace into the links, addresses and routes of scope `scopeName`. */
+export function normalizeDump(raw: RawDump, scopeName: string): Pick<State, 'links' | 'addresses' | 'routes'> {
+  const byIndex = new Map<number, RawLink>();
+  for (const p of raw.links) {
+    const l = decodeLink(p);
+    byIndex.set(l.index, l);
+  }
+  const links: Record<string, Link> = {};
+  for (const l of byIndex.values()) {
+    if (l.name === 'lo') continue;
+    links[linkId(scopeName, l.name)] = toLink(scopeName, l, byIndex);
+  }
+  const addresses: Record<string, Address> = {};
+  for (const p of raw.addresses) {
+    const a = decodeAddress(scopeName, p, byIndex);
+    if (a !== undefined) addresses[addressId(scopeName, a.dev, a.cidr)] = a;
+  }
+  const routes: Record<string, Route> = {};
+  for (const p of raw.routes) {
+    const r = decodeRoute(scopeName, p, byIndex);
+    if (r !== undefined) routes[routeId(scopeName, r.dst, r.dev, r.metric!)] = r;
+  }
+  return { links, addresses, routes };
+}
+
+/** Name → ifindex of every link in a raw link dump (the driver's index cache starts from it). */
+export function linkIndexes(rawLinks: readonly Uint8Array[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of rawLinks) {
+    const l = decodeLink(p);
+    out.set(l.name, l.index);
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * One rtnetlink socket per namespace: the scope registry of the driver, with each scope's
+ * port and its name → ifindex cache (filled by snapshots and echoed creations).
+ */
+import { WirestateError, type Scope } from '@wirestate/core';
+import { netnsPath } from '../netns.ts';
+import { errnoOf } from './errors.ts';
+import { getLinkRequest, indexOfLinkPayload } from './messages.ts';
+import type { NetlinkPort, SocketOptions } from './port.ts';
+import { socketPort } from './socket-port.ts';
+import { workerPort } from './worker-port.ts';
+
+/** Makes the port of a scope. */
+export type PortFactory = (scope: Scope) => NetlinkPort;
+
+/** How ports are made by default. */
+export interface PortOptions extends SocketOptions {
+  /**
+   * Open the socket of a scope without a netns in this process instead of a worker. Faster
+   * to start, but a receive-buffer overrun in the `netlink` package then aborts this process.
+   */
+  readonly inProcess?: boolean;
+}
+
+/** The default factory: a worker inside the scope's namespace, or this process's own socket. */
+export function defaultPortFactory(options: PortOptions = {}): PortFactory {
+  const socket = {
+    ...(options.recvBufferSize !== undefined && { recvBufferSize: options.recvBufferSize }),
+    ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
+  };
+  return (scope) => {
+    const path = netnsPath(scope);
+    if (path === undefined && options.inProcess === true) return socketPort(socket);
+    return workerPort({ ...socket, ...(path !== undefined && { netnsPath: path }) });
+  };
+}
+
+/** A scope with its port and index cache. */
+export interface ScopeContext {
+  readonly scope: Scope;
+  readonly port: NetlinkPort;
+  /** Link name → ifindex, as last seen; stale entries are retried once (see `withIndex`). */
+  readonly indexes: Map<string, number>;
+}
+
+/** The scopes a driver acts in, each with its own socket, opened on first use. */
+export class ScopePorts {
+  private readonly scopes = new Map<string, Scope>();
+  private readonly contexts = new Map<string, ScopeContext>();
+
+  constructor(
+    scopes: Iterable<Scope>,
+    private readonly factory: PortFactory,
+  ) {
+    for (const s of scopes) this.scopes.set(s.name, s);
+  }
+
+  /** Learns scopes (from a snapshot call); a scope whose netns changed gets a new socket. */
+  learn(scopes: readonly Scope[]): void {
+    for (const s of scopes) {
+      const old = this.scopes.get(s.name);
+      if (old !== undefined && old.netns !== s.netns) {
+        void this.contexts.get(s.name)?.port.close();
+        this.contexts.delete(s.name);
+      }
+      this.scopes.set(s.name, s);
+    }
+  }
+
+  /** The context of a scope by name; unknown names are refused, never guessed to be the host. */
+  get(name: string): ScopeContext {
+    const existing = this.contexts.get(name);
+    if (existing !== undefined) return existing;
+    const scope = this.scopes.get(name);
+    if (scope === undefined) {
+      throw new WirestateError(
+        'invalid_argument',
+        `unknown scope ${name}: pass it in createNetlinkDriver({ scopes }) or snapshot it first`,
+      );
+    }
+    const ctx: ScopeContext = { scope, port: this.factory(scope), indexes: new Map() };
+    this.contexts.set(name, ctx);
+    return ctx;
+  }
+
+  /** Closes every socket. */
+  async close(): Promise<void> {
+    const all = [...this.contexts.values()];
+    this.contexts.clear();
+    await Promise.all(all.map((c) => c.port.close()));
+  }
+}
+
+/** The ifindex of a link: from the cache, else one RTM_GETLINK by name. */
+export async function resolveIndex(ctx: ScopeContext, name: string): Promise<number> {
+  const cached = ctx.indexes.get(name);
+  if (cached !== undefined) return cached;
+  const [reply] = await ctx.port.request(getLinkRequest(name));
+  if (reply === undefined) throw Object.assign(new Error('Request rejected: ENODEV'), { code: 'ENODEV' });
+  const index = indexOfLinkPayload(reply);
+  ctx.indexes.set(name, index);
+  return index;
+}
+
+/**
+ * Runs `fn` with the ifindex of `name`; when a cached index turns out stale (ENODEV: the
+ * link was recreated behind our back), resolves the name again and retries once.
+ */
+export async function withIndex<T>(ctx: ScopeContext, name: string, fn: (index: number) => Promise<T>): Promise<T> {
+  const wasCached = ctx.indexes.has(name);
+  try {
+    return await fn(await resolveIndex(ctx, name));
+  } catch (err) {
+    if (!wasCached || errnoOf(err) !== 'ENODEV') throw err;
+    ctx.indexes.delete(name);
+    return fn(await resolveIndex(ctx, name));
+  }
+}

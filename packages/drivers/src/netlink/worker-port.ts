@@ -1,0 +1,139 @@
+/**
+ * The port over a worker process that holds the rtnetlink socket of another namespace:
+ * `nsenter --net=PATH -- node worker.ts`, spoken to over an IPC channel. Calls made in the
+ * same turn of the event loop travel in one IPC message, so a pipelined batch costs two
+ * messages, not two per request.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { NetlinkPort, NlRequest, SocketOptions } from './port.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+/** How to start the worker. */
+export interface WorkerPortOptions extends SocketOptions {
+  /** Namespace file to enter; absent: the worker runs in this process's namespace. */
+  readonly netnsPath?: string;
+}
+
+/** A message to the worker before it gets its id. */
+type Unnumbered = ToWorker extends infer M ? (M extends ToWorker ? Omit<M, 'id'> : never) : never;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/** The argv that starts the worker, inside `netnsPath` when given. */
+export function workerCommand(netnsPath: string | undefined): { file: string; args: string[] } {
+  const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  // Keep loader flags (tsx, export conditions) so the worker runs the same sources.
+  const nodeArgs = process.execArgv.filter((a) => /^--(import|require|loader|experimental-loader|conditions)\b/.test(a));
+  if (entry.endsWith('.ts') && !nodeArgs.some((a) => a.includes('tsx'))) nodeArgs.unshift('--import=tsx');
+  const node = [process.execPath, ...nodeArgs, entry];
+  return netnsPath === undefined
+    ? { file: node[0]!, args: node.slice(1) }
+    : { file: 'nsenter', args: [`--net=${netnsPath}`, '--', ...node] };
+}
+
+/** A port whose socket lives in a worker process started in the namespace. */
+export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
+  let child: ChildProcess | undefined;
+  let ready: Promise<void> | undefined;
+  let nextId = 1;
+  let outbox: ToWorker[] = [];
+  const pending = new Map<number, Pending>();
+  let stderrTail = '';
+
+  function failAll(reason: string): void {
+    const err = Object.assign(new Error(reason), { code: 'EWORKER' });
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  }
+
+  function start(): Promise<void> {
+    const { file, args } = workerCommand(options.netnsPath);
+    const c = spawn(file, args, {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: {
+        ...process.env,
+        ...(options.recvBufferSize !== undefined && { WIRESTATE_NL_RCVBUF: String(options.recvBufferSize) }),
+        ...(options.maxInFlight !== undefined && { WIRESTATE_NL_INFLIGHT: String(options.maxInFlight) }),
+      },
+    });
+    child = c;
+    c.stderr?.setEncoding('utf8');
+    c.stderr?.on('data', (d: string) => {
+      stderrTail = (stderrTail + d).slice(-2000);
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      c.on('message', (m: FromWorker) => {
+        if (m.t === 'ready') {
+          resolve();
+          return;
+        }
+        for (const r of m.results) {
+          const p = pending.get(r.id);
+          if (p === undefined) continue;
+          pending.delete(r.id);
+          if (r.ok) p.resolve(r.value);
+          else p.reject(new Error(r.error));
+        }
+      });
+      c.on('error', (e) => {
+        reject(e);
+        failAll(`netlink worker: ${e.message}`);
+      });
+      c.on('exit', (code, signal) => {
+        const why = `netlink worker in ${options.netnsPath ?? 'own netns'} exited (${signal ?? `code ${code}`}): ${stderrTail.trim()}`;
+        reject(Object.assign(new Error(why), { code: 'EWORKER' }));
+        failAll(why);
+        // The next call starts a fresh worker: an overrun abort must not wedge the driver.
+        if (child === c) {
+          child = undefined;
+          ready = undefined;
+        }
+      });
+    });
+    // Idle workers must not keep the caller's event loop alive.
+    c.unref();
+    (c.channel as { unref?: () => void } | undefined)?.unref?.();
+    return started;
+  }
+
+  function flush(): void {
+    const batch = outbox;
+    outbox = [];
+    if (child?.connected === true) child.send(batch);
+    else failAll('netlink worker is not running');
+  }
+
+  async function call<T>(m: Unnumbered): Promise<T> {
+    ready ??= start();
+    await ready;
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (outbox.length === 0) setImmediate(flush);
+      outbox.push({ ...m, id } as ToWorker);
+      // A pending call keeps the loop alive; an idle worker does not.
+      const ch = child?.channel as { ref?: () => void } | undefined;
+      ch?.ref?.();
+    }).finally(() => {
+      if (pending.size === 0) (child?.channel as { unref?: () => void } | undefined)?.unref?.();
+    });
+  }
+
+  return {
+    request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
+    dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),
+    openNetns: (path) => call<number>({ t: 'open', path }),
+    closeFd: (fd) => call<null>({ t: 'closefd', fd }).then(() => undefined),
+    close: async () => {
+      const c = child;
+      child = undefined;
+      ready = undefined;
+      if (c === undefined || c.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.disconnect();
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** Messages between the driver and a netlink worker over the IPC channel (structured clone). */
+
+/** Driver → worker. */
+export type ToWorker =
+  | { readonly t: 'req'; readonly id: number; readonly type: number; readonly flags: number; readonly payload: Uint8Array }
+  | { readonly t: 'dump'; readonly id: number; readonly type: number; readonly payload: Uint8Array }
+  | { readonly t: 'open'; readonly id: number; readonly path: string }
+  | { readonly t: 'closefd'; readonly id: number; readonly fd: number };
+
+/** One answer. */
+export type WorkerResult =
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+/** Worker → driver: `ready` once the socket is open, then batches of results. */
+export type FromWorker =
+  | { readonly t: 'ready'; readonly maxInFlight: number }
+  | { readonly t: 'res'; readonly results: readonly WorkerResult[] };

@@ -1,0 +1,53 @@
+/**
+ * Entry of the netlink worker: started inside a namespace (`nsenter --net=PATH -- node
+ * worker.ts`), it owns that namespace's rtnetlink socket and serves raw requests over the
+ * IPC channel. Node cannot setns(), and a socket's namespace is fixed at creation; the
+ * worker also confines the `netlink` package's abort on receive-buffer overrun to itself.
+ */
+import { socketPort } from './socket-port.ts';
+import type { FromWorker, ToWorker, WorkerResult } from './worker-protocol.ts';
+
+const send = process.send?.bind(process);
+if (send === undefined) {
+  process.stderr.write('netlink worker: no IPC channel; it is started by the netlink driver\n');
+  process.exit(2);
+}
+
+const recv = Number(process.env.WIRESTATE_NL_RCVBUF ?? '') || undefined;
+const cap = Number(process.env.WIRESTATE_NL_INFLIGHT ?? '') || undefined;
+const port = socketPort({ ...(recv !== undefined && { recvBufferSize: recv }), ...(cap !== undefined && { maxInFlight: cap }) });
+
+// Results leave in batches, one IPC message per turn of the event loop.
+let pending: WorkerResult[] = [];
+function reply(r: WorkerResult): void {
+  if (pending.length === 0) setImmediate(flush);
+  pending.push(r);
+}
+function flush(): void {
+  const results = pending;
+  pending = [];
+  send!({ t: 'res', results } satisfies FromWorker);
+}
+
+function serve(m: ToWorker): void {
+  const work: Promise<Uint8Array[] | number | null> =
+    m.t === 'req'
+      ? port.request({ type: m.type, flags: m.flags, payload: Buffer.from(m.payload) })
+      : m.t === 'dump'
+        ? port.dump(m.type, Buffer.from(m.payload))
+        : m.t === 'open'
+          ? port.openNetns(m.path)
+          : port.closeFd(m.fd).then(() => null);
+  work.then(
+    (value) => reply({ id: m.id, ok: true, value }),
+    (err: unknown) => reply({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+}
+
+process.on('message', (batch: ToWorker[]) => {
+  for (const m of batch) serve(m);
+});
+process.on('disconnect', () => {
+  void port.close().finally(() => process.exit(0));
+});
+send({ t: 'ready', maxInFlight: port.maxInFlight } satisfies FromWorker);
