@@ -1,0 +1,34 @@
+/**
+ * The closed set of validation issue codes a topology can produce. Codes are stable API:
+ * tools match on them, messages may change.
+ */
+
+/** What each code means, in documentation order. */
+export const ISSUE_CODES = {
+  yaml_syntax: 'the file is not well-formed YAML (syntax error, duplicate key, several documents)',
+  too_large: 'the document, a string, a list, the nesting depth or the alias expansion exceeds its limit',
+  invalid_type: 'a field has the wrong type (a string where a list is expected, a fraction where an integer is)',
+  missing_field: 'a required field is absent',
+  unknown_field: 'a field the schema does not define (check the spelling)',
+  invalid_value: 'a value outside its closed set (kind, mode, apiVersion) or an ill-formed token (VM NIC model, container id)',
+  no_scopes: 'the topology declares no scope',
+  scope_required: 'a resource, binding or VM leaves out `scope` while the topology declares several scopes',
+  unsafe_string: 'a string holds a newline or other control character, a quote, `<`, `>`, `&` or NUL, which could inject into XML, dnsmasq files or argv',
+  invalid_name: 'an interface name the kernel refuses, or a libvirt, scope, server or container name that is not printable ASCII without separators',
+  invalid_hostname: 'a hostname or DNS search domain that is not RFC 1123',
+  invalid_mac: 'a MAC address that is malformed, multicast or all zeros',
+  invalid_ip: 'an IP address that is malformed or of the wrong family',
+  invalid_cidr: 'an address with prefix that is malformed, or a route/subnet prefix with host bits set',
+  invalid_path: 'a netns, resolv.conf or CNI config path that is not absolute, has `..` segments, or a netns value of the wrong form',
+  invalid_uri: 'a libvirt connection URI that is not `scheme://…`',
+  out_of_range: 'a number outside its range (MTU 68..65535, protocol 0..255, lease time, metric), or a DHCP range whose start is after its end',
+  invalid_field: 'a field that does not apply to this kind or mode (peer on a bridge, bridge on a macvtap binding)',
+  duplicate: 'two things claim the same identity: a link, network, server, VM or pod NIC name, a MAC, an IP, a bridge, a route',
+  unknown_reference: 'a reference to a scope, VM, network, DHCP server or link that the topology does not declare',
+  invalid_reference: 'a reference to something of the wrong kind (a master that is not a bridge)',
+  master_cycle: 'a link that is its own master, directly or through other links',
+  outside_subnet: 'an address outside the subnet it must belong to (a DHCP reservation, a DHCP range, a route gateway, a bridge address)',
+} as const;
+
+/** A stable issue code. */
+export type IssueCode = keyof typeof ISSUE_CODES;

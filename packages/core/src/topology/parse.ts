@@ -1,0 +1,62 @@
+/** Parsing a YAML topology file into a validated, normalized topology with located issues. */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ValidationError, type Issue } from '../errors.ts';
+import type { RawIssue } from './collector.ts';
+import { LIMITS } from './limits.ts';
+import { locateIn } from './locate.ts';
+import type { Topology } from './types.ts';
+import { checkTopology } from './validate.ts';
+
+// Errors after which the document still means what it says: validating it adds information.
+const SOFT_YAML_ERRORS = new Set(['DUPLICATE_KEY']);
+
+/**
+ * Parses and validates a YAML topology; `file` names it in issue locations. Throws a
+ * `ValidationError` with every issue (YAML syntax errors included), each located at the
+ * YAML node of the offending field.
+ */
+export function parseTopology(text: string, file: string): Topology {
+  const at = (line: number, col: number) => ({ file, line, col });
+  if (text.length > LIMITS.maxDocumentChars) {
+    throw new ValidationError([{ code: 'too_large', path: [], message: `document of ${text.length} characters exceeds the limit of ${LIMITS.maxDocumentChars}`, location: at(1, 1) }]);
+  }
+  const lines = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  } catch (err) {
+    // The parser recurses on nesting; a pathological document can exhaust the stack.
+    throw new ValidationError([{ code: 'too_large', path: [], message: `the YAML parser gave up: ${firstLine(err)}`, location: at(1, 1) }]);
+  }
+  const issues: Issue[] = doc.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return { code: 'yaml_syntax', path: [], message: firstLine(e), location: at(pos.line, pos.col) };
+  });
+  if (doc.errors.some((e) => !SOFT_YAML_ERRORS.has(e.code))) throw new ValidationError(issues);
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+  } catch (err) {
+    issues.push({ code: 'too_large', path: [], message: `aliases expand too much (${firstLine(err)}); write the values out`, location: at(1, 1) });
+    throw new ValidationError(issues);
+  }
+  const result = checkTopology(value);
+  if (result.ok && issues.length === 0) return result.topology;
+  const found: readonly RawIssue[] = result.ok ? [] : result.issues;
+  for (const i of found) issues.push({ ...i, location: locateIn(doc, lines, file, i.path, i.code === 'unknown_field') });
+  throw new ValidationError(sortByLocation(issues));
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0] ?? message;
+}
+
+/** Document order; issues at one position keep the order the rules found them in. */
+function sortByLocation(issues: readonly Issue[]): Issue[] {
+  return issues
+    .map((issue, n) => ({ issue, n }))
+    .sort((a, b) => (a.issue.location?.line ?? 0) - (b.issue.location?.line ?? 0) || (a.issue.location?.col ?? 0) - (b.issue.location?.col ?? 0) || a.n - b.n)
+    .map((x) => x.issue);
+}

@@ -1,0 +1,92 @@
+/**
+ * References between parts of a topology must resolve: VMs, libvirt networks, DHCP servers,
+ * masters and lower devices. Names count as declared even on elements with other problems,
+ * so one mistake does not cascade into unknown-reference noise.
+ */
+import type { Collector, Path } from '../collector.ts';
+import { defaultBridgeName, defaultNetworkName } from '../derived.ts';
+import { isRecord, rawScope, rawString, type View } from '../view.ts';
+
+/** Names declared per scope, with what declared them. */
+class Names {
+  private readonly byKey = new Map<string, string>();
+  add(scope: string | undefined, name: string | undefined, what: string): void {
+    if (name === undefined) return;
+    const key = `${scope ?? ''}/${name}`;
+    if (!this.byKey.has(key)) this.byKey.set(key, what);
+  }
+  get(scope: string | undefined, name: string): string | undefined {
+    return this.byKey.get(`${scope ?? ''}/${name}`);
+  }
+}
+
+/** Checks that every reference resolves. */
+export function checkReferences(view: View, issues: Collector): void {
+  const { raw, lists } = view;
+  const vms = new Names();
+  const networks = new Names();
+  const servers = new Names();
+  const bridges = new Names();
+  const lowers = new Names();
+  const links = new Map<string, string>();
+
+  for (const v of raw.vms) vms.add(rawScope(view, v), rawString(v, 'name'), 'vm');
+  for (const n of raw.networks) {
+    networks.add(rawScope(view, n), rawString(n, 'name'), 'network');
+    bridges.add(rawScope(view, n), rawString(n, 'bridge'), 'network bridge');
+  }
+  for (const s of raw.dhcpServers) servers.add(rawScope(view, s), rawString(s, 'name'), 'server');
+  for (const b of raw.bindings) {
+    const podNic = rawString(b, 'podNic');
+    const mode = rawString(b, 'mode');
+    if (podNic === undefined) continue;
+    const scope = rawScope(view, b);
+    lowers.add(scope, podNic, 'binding pod NIC');
+    if (mode !== 'macvtap') bridges.add(scope, rawString(b, 'bridge') ?? defaultBridgeName(podNic), 'binding bridge');
+    if (mode === 'libvirt-network') networks.add(scope, rawString(b, 'network') ?? defaultNetworkName(podNic), 'binding network');
+  }
+  for (const p of raw.podNics) lowers.add(rawScope(view, p), rawString(p, 'ifname'), 'pod NIC');
+  for (const l of raw.links) {
+    const name = rawString(l, 'name');
+    if (name === undefined) continue;
+    const key = `${rawScope(view, l) ?? ''}/${name}`;
+    if (!links.has(key)) links.set(key, isRecord(l) && typeof l['kind'] === 'string' ? l['kind'] : '?');
+  }
+
+  const vmExists = (scope: string | undefined, name: string, path: Path) => {
+    if (vms.get(scope, name) === undefined) {
+      issues.add('unknown_reference', path, `VM ${JSON.stringify(name)} is not listed in vms${scope === undefined ? '' : ` of scope ${scope}`}`);
+    }
+  };
+  for (const e of lists.bindings) vmExists(e.scope, e.value.vm, [...e.path, 'vm']);
+  for (const e of lists.vmInterfaces) {
+    vmExists(e.scope, e.value.domain, [...e.path, 'domain']);
+    if (e.value.type === 'network' && networks.get(e.scope, e.value.source) === undefined) {
+      issues.add('unknown_reference', [...e.path, 'source'], `libvirt network ${JSON.stringify(e.value.source)} is not declared in networks or made by a libvirt-network binding`);
+    }
+  }
+  for (const e of lists.dhcpHosts) {
+    if (e.value.network !== undefined && networks.get(e.scope, e.value.network) === undefined) {
+      issues.add('unknown_reference', [...e.path, 'network'], `libvirt network ${JSON.stringify(e.value.network)} is not declared in networks or made by a libvirt-network binding`);
+    }
+    if (e.value.server !== undefined && servers.get(e.scope, e.value.server) === undefined) {
+      issues.add('unknown_reference', [...e.path, 'server'], `DHCP server ${JSON.stringify(e.value.server)} is not declared in dhcpServers`);
+    }
+  }
+  for (const e of lists.links) {
+    const { master, parent } = e.value;
+    if (typeof master === 'string' && master !== e.value.name) {
+      const kind = links.get(`${e.scope ?? ''}/${master}`);
+      if (kind !== undefined) {
+        if (kind !== 'bridge' && kind !== 'device' && kind !== '?') {
+          issues.add('invalid_reference', [...e.path, 'master'], `master ${master} is a ${kind} link; a master must be a bridge`);
+        }
+      } else if (bridges.get(e.scope, master) === undefined) {
+        issues.add('unknown_reference', [...e.path, 'master'], `master ${JSON.stringify(master)} is not a declared link, a network's bridge or a binding's bridge`);
+      }
+    }
+    if (parent !== undefined && !links.has(`${e.scope ?? ''}/${parent}`) && lowers.get(e.scope, parent) === undefined) {
+      issues.add('unknown_reference', [...e.path, 'parent'], `parent ${JSON.stringify(parent)} is not a declared link or pod NIC; declare it (kind: device) if something else made it`);
+    }
+  }
+}
