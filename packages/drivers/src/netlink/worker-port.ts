@@ -98,6 +98,18 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
     return started;
   }
 
+  /** A pending call keeps the event loop alive; an idle worker does not. */
+  function hold(on: boolean): void {
+    const ch = child?.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (on) {
+      child?.ref();
+      ch?.ref?.();
+    } else {
+      child?.unref();
+      ch?.unref?.();
+    }
+  }
+
   function flush(): void {
     const batch = outbox;
     outbox = [];
@@ -113,11 +125,9 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       if (outbox.length === 0) setImmediate(flush);
       outbox.push({ ...m, id } as ToWorker);
-      // A pending call keeps the loop alive; an idle worker does not.
-      const ch = child?.channel as { ref?: () => void } | undefined;
-      ch?.ref?.();
+      hold(true);
     }).finally(() => {
-      if (pending.size === 0) (child?.channel as { unref?: () => void } | undefined)?.unref?.();
+      if (pending.size === 0) hold(false);
     });
   }
 
@@ -130,8 +140,9 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
       const c = child;
       child = undefined;
       ready = undefined;
-      if (c === undefined || c.exitCode !== null) return;
+      if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.ref();
       c.disconnect();
       await exited;
     },
