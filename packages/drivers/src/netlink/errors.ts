@@ -48,8 +48,16 @@ const DESCRIPTION: Readonly<Record<string, string>> = {
   EWORKER: 'the netlink worker process died',
 };
 
+/** Names Node gives errnos whose kernel name differs (95 is EOPNOTSUPP to the kernel and iproute2). */
+const ALIASES: Readonly<Record<string, string>> = { ENOTSUP: 'EOPNOTSUPP', EWOULDBLOCK: 'EAGAIN' };
+
 /** The errno name carried by a thrown value: its `code`, or the package's `Request rejected: EXXX` text. */
 export function errnoOf(err: unknown): string | undefined {
+  const code = rawErrnoOf(err);
+  return code !== undefined ? (ALIASES[code] ?? code) : undefined;
+}
+
+function rawErrnoOf(err: unknown): string | undefined {
   if (err instanceof WirestateError) return err.code;
   if (err !== null && typeof err === 'object') {
     const code = (err as { code?: unknown }).code;
