@@ -125,6 +125,20 @@ function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { re
       }
     }
   }
+  // Undeclared objects living on something that goes (a route a user added on our bridge)
+  // go with it; deleting them explicitly keeps their inverse in the plan.
+  for (const kind of Object.keys(ctxBase.live) as ResourceKind[]) {
+    const d = descriptorOf(kind) as AnyDescriptor;
+    const want = ctxBase.desired[kind] as Readonly<Record<string, Resource>>;
+    for (const [id, h] of Object.entries(ctxBase.live[kind] as Readonly<Record<string, Resource>>)) {
+      const key = ref(kind, id);
+      if (want[id] !== undefined || removed.has(key) || d.lifecycle(h as never) !== 'managed') continue;
+      const parent = (d.parents as (r: Resource, s: State) => readonly string[])(h, ctxBase.live).find((p) => removed.has(p));
+      if (parent === undefined) continue;
+      changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${parent} it depends on is deleted` });
+      removed.add(key);
+    }
+  }
   return { removed, reattached };
 }
 

@@ -60,7 +60,8 @@ function fieldTokens(l: Link, c: FieldChange): Pick<StepDraft, 'requires' | 'pro
   const requires: string[] = [exists(KIND, linkId(l.scope, l.name))];
   const provides: string[] = [];
   if (c.field === 'mac') {
-    if (typeof c.to === 'string') requires.push(macFree(l.scope, c.to));
+    // The kernel allows two links one MAC for a moment (a swap), so links only free MACs;
+    // VM interfaces are what must wait for them.
     if (typeof c.from === 'string') provides.push(macFree(l.scope, c.from));
   } else if (c.field === 'master') {
     if (typeof c.to === 'string') requires.push(exists(KIND, linkId(l.scope, c.to)));
@@ -69,6 +70,23 @@ function fieldTokens(l: Link, c: FieldChange): Pick<StepDraft, 'requires' | 'pro
     provides.push(linkUp(l.scope, l.name));
   }
   return { requires, provides };
+}
+
+/**
+ * Ports of a bridge that no declaration moves: the kernel releases them when the bridge
+ * goes, so delete and create ops carry them to keep rollback and replace exact.
+ */
+function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
+  if (bridge.kind !== 'bridge') return [];
+  return Object.values(ctx.live.links)
+    .filter((p) => p.scope === bridge.scope && p.master === bridge.name)
+    .filter((p) => ctx.desired.links[linkId(p.scope, p.name)]?.master === undefined && !ctx.removed.has(ref(KIND, linkId(p.scope, p.name))))
+    .map((p) => p.name)
+    .sort();
+}
+
+function withPorts<T extends object>(op: T, ports: readonly string[]): T {
+  return ports.length === 0 ? op : { ...op, ports };
 }
 
 function createSteps(l: Link, ctx: PlanContext): StepDraft[] {
@@ -83,7 +101,6 @@ function createSteps(l: Link, ctx: PlanContext): StepDraft[] {
   const provides = [exists(KIND, id)];
   if (l.master) requires.push(exists(KIND, linkId(l.scope, l.master)));
   if (l.parent !== undefined) requires.push(exists(KIND, linkId(l.scope, l.parent)));
-  if (l.mac !== undefined) requires.push(macFree(l.scope, l.mac));
   if (l.up === true) provides.push(linkUp(l.scope, l.name));
   if (peerId !== undefined) {
     requires.push(gone(KIND, peerId));
@@ -91,10 +108,13 @@ function createSteps(l: Link, ctx: PlanContext): StepDraft[] {
     if (peerLink?.master) requires.push(exists(KIND, linkId(peerLink.scope, peerLink.master)));
     if (peerLink?.up === true) provides.push(linkUp(peerLink.scope, peerLink.name));
   }
+  const live = ctx.live.links[id];
+  const ports = live !== undefined && ctx.removed.has(ref(KIND, id)) ? undeclaredPorts(live, ctx) : [];
+  for (const p of ports) requires.push(exists(KIND, linkId(l.scope, p)));
   return [
     {
-      op: peerLink === undefined ? { type: 'link.create', link } : { type: 'link.create', link, peerLink },
-      inverse: peerLink === undefined ? { type: 'link.delete', link } : { type: 'link.delete', link, peerLink },
+      op: withPorts(peerLink === undefined ? { type: 'link.create', link } : { type: 'link.create', link, peerLink }, ports),
+      inverse: withPorts(peerLink === undefined ? { type: 'link.delete', link } : { type: 'link.delete', link, peerLink }, ports),
       reason: `${l.kind} ${l.name} is desired and does not exist`,
       requires,
       provides,
@@ -121,10 +141,11 @@ function deleteSteps(l: Link, ctx: PlanContext): StepDraft[] {
     provides.push(gone(KIND, peerId));
     requires.push(unused(KIND, peerId));
   }
+  const ports = undeclaredPorts(l, ctx);
   return [
     {
-      op: peerLink === undefined ? { type: 'link.delete', link } : { type: 'link.delete', link, peerLink },
-      inverse: peerLink === undefined ? { type: 'link.create', link } : { type: 'link.create', link, peerLink },
+      op: withPorts(peerLink === undefined ? { type: 'link.delete', link } : { type: 'link.delete', link, peerLink }, ports),
+      inverse: withPorts(peerLink === undefined ? { type: 'link.create', link } : { type: 'link.create', link, peerLink }, ports),
       reason: l.owned ? `${l.kind} ${l.name} is owned by wirestate and no longer desired` : `${l.name} is declared absent`,
       requires,
       provides,
@@ -204,7 +225,8 @@ export const linkDescriptor: Descriptor<'links'> = {
       const l = op.link;
       const attrs = attrClause(settable(l));
       const base = l.kind === 'tap' ? `${ipCmd(s)} tuntap add dev ${l.name} mode tap` : `${ipCmd(s)} link add name ${l.name} ${typeClause(l)}`;
-      return `${base}${attrs === '' ? '' : ` && ${ipCmd(s)} link set ${l.name} ${attrs}`}`;
+      const ports = (op.ports ?? []).map((p) => ` && ${ipCmd(s)} link set ${p} master ${l.name}`).join('');
+      return `${base}${attrs === '' ? '' : ` && ${ipCmd(s)} link set ${l.name} ${attrs}`}${ports}`;
     },
     'link.delete': (op, s) => `${ipCmd(s)} link delete ${op.link.name}`,
     'link.set': (op, s) => `${ipCmd(s)} link set ${op.name} ${attrClause(op.attrs)}`,

@@ -82,7 +82,8 @@ export const networkDescriptor: Descriptor<'networks'> = {
     const id = networkId(n.scope, n.name);
     const why = n.owned ? `network ${n.name} is owned by wirestate and no longer desired` : `network ${n.name} is declared absent`;
     const steps: StepDraft[] = [];
-    if (n.autostart === true) steps.push(autostartStep(n, false, `${why}: stop autostart`));
+    // No `exists` requirement here: in a replace the create half provides it, later.
+    if (n.autostart === true) steps.push({ ...autostartStep(n, false, `${why}: stop autostart`), requires: [] });
     if (n.active === true) steps.push(destroyStep(n, `${why}: stop it`));
     const defined = { ...bare(n), active: undefined, autostart: undefined };
     steps.push({

@@ -30,8 +30,21 @@ export interface LinkAttrs {
 
 /** Every operation wirestate can perform. */
 export type Op =
-  | { readonly type: 'link.create'; readonly link: Link; readonly peerLink?: Link }
-  | { readonly type: 'link.delete'; readonly link: Link; readonly peerLink?: Link }
+  | {
+      readonly type: 'link.create';
+      readonly link: Link;
+      /** veth: attributes of the peer end. */
+      readonly peerLink?: Link;
+      /** Bridge: links to enslave once it exists (ports nobody declared, lost with the old bridge). */
+      readonly ports?: readonly string[];
+    }
+  | {
+      readonly type: 'link.delete';
+      readonly link: Link;
+      readonly peerLink?: Link;
+      /** Bridge: ports the kernel releases with it (so the inverse enslaves them again). */
+      readonly ports?: readonly string[];
+    }
   | { readonly type: 'link.set'; readonly scope: string; readonly name: string; readonly attrs: LinkAttrs }
   | { readonly type: 'address.add'; readonly address: Address }
   | { readonly type: 'address.delete'; readonly address: Address }

@@ -145,6 +145,7 @@ const handlers: { [T in OpType]: Handler<T> } = {
       return;
     }
     addLink(d, l, context);
+    for (const port of op.ports ?? []) setMaster(d, needLink(d, l.scope, port, context), l.name, context);
   },
   'link.delete'(d, op) {
     const l = op.link;
@@ -208,7 +209,8 @@ const handlers: { [T in OpType]: Handler<T> } = {
     const id = networkId(n.scope, n.name);
     if (d.networks[id] !== undefined) fail('EEXIST', `${context} (network already exists)`);
     if (Object.values(d.networks).some((o) => o.scope === n.scope && o.bridge === n.bridge)) fail('EEXIST', `${context} (bridge ${n.bridge} is used by another network)`);
-    d.networks[id] = castDraft({ ...n, active: false, autostart: false, owned: true });
+    // libvirt picks the bridge MAC at define time and keeps it in the config.
+    d.networks[id] = castDraft({ ...n, mac: n.mac ?? generatedMac(`net/${n.scope}/${n.name}`), active: false, autostart: false, owned: true });
   },
   'network.undefine'(d, op) {
     const id = networkId(op.network.scope, op.network.name);

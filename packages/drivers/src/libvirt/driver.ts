@@ -1,0 +1,233 @@
+/**
+ * The libvirt driver: reads networks, DHCP reservations, domains and their interfaces
+ * through virsh, and changes networks, reservations and interfaces — a batch of ops in
+ * one virsh process per connection.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_LIBVIRT_URI, WirestateError, asWirestateError } from '@wirestate/core';
+import type { DhcpOptions, Driver, Op, OpOutcome, Scope, Scopes } from '@wirestate/core';
+import { execRunner } from '../exec.ts';
+import type { Runner } from '../exec.ts';
+import { commandsOf, fileWord } from './commands.ts';
+import type { OpCommands } from './commands.ts';
+import { isOwnedXml, leaseTimeOfXml } from './network-xml.ts';
+import { captureLibvirt, stateFromCapture } from './snapshot.ts';
+import type { LibvirtState } from './snapshot.ts';
+import { classifyVirshError, runVirsh, virshErrorText } from './virsh.ts';
+import type { VirshCommand } from './virsh.ts';
+import { parseXml } from './xml.ts';
+
+/** Options of `createLibvirtDriver`. */
+export interface LibvirtDriverOptions {
+  /** How programs run; absent: `execFile`. */
+  readonly runner?: Runner;
+  /** The virsh binary; absent: `virsh` from PATH. */
+  readonly virsh?: string;
+  /** Scopes ops may name; scopes passed to `snapshot` are learnt too. */
+  readonly scopes?: readonly Scope[] | Scopes;
+  /** Where the XML files virsh reads are written (removed after each batch); absent: the OS temp dir. */
+  readonly tmpDir?: string;
+}
+
+const LIBVIRT_OPS = new Set<Op['type']>([
+  'network.define',
+  'network.undefine',
+  'network.start',
+  'network.destroy',
+  'network.autostart',
+  'dhcpHost.add',
+  'dhcpHost.delete',
+  'dhcpHost.modify',
+  'vmInterface.attach',
+  'vmInterface.detach',
+]);
+
+function opScope(op: Op): string {
+  switch (op.type) {
+    case 'network.define':
+    case 'network.undefine':
+    case 'network.start':
+    case 'network.destroy':
+    case 'network.autostart':
+      return op.network.scope;
+    case 'dhcpHost.add':
+    case 'dhcpHost.delete':
+    case 'dhcpHost.modify':
+      return op.host.scope;
+    case 'vmInterface.attach':
+    case 'vmInterface.detach':
+      return op.iface.scope;
+    default:
+      return '';
+  }
+}
+
+/** Creates the libvirt driver. */
+export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Driver & {
+  /** Snapshot of the libvirt kinds only, typed. */
+  snapshot(scopes: readonly Scope[]): Promise<LibvirtState>;
+} {
+  const run = options.runner ?? execRunner;
+  const virsh = options.virsh ?? 'virsh';
+  const scopes = new Map<string, Scope>();
+  for (const s of Array.isArray(options.scopes) ? options.scopes : Object.values(options.scopes ?? {})) scopes.set(s.name, s);
+  /** Lease time per `scope/network`, learnt from snapshots and defines; a key with `undefined` is known to have none. */
+  const leases = new Map<string, DhcpOptions['leaseTime']>();
+
+  const uriOf = (scope: string): string => {
+    const s = scopes.get(scope);
+    if (s === undefined) throw new WirestateError('invalid_argument', `unknown scope ${scope}: pass it in the driver's scopes or snapshot it first`);
+    return s.libvirt ?? DEFAULT_LIBVIRT_URI;
+  };
+
+  async function snapshot(list: readonly Scope[]): Promise<LibvirtState> {
+    for (const s of list) scopes.set(s.name, s);
+    const parts = await Promise.all(
+      list.map(async (s) => {
+        try {
+          return stateFromCapture(s.name, await captureLibvirt(run, virsh, s.libvirt ?? DEFAULT_LIBVIRT_URI, s.name));
+        } catch (err) {
+          throw asWirestateError(err, `reading libvirt in scope ${s.name}`);
+        }
+      }),
+    );
+    const out: { -readonly [K in keyof LibvirtState]: Record<string, LibvirtState[K][string]> } = { networks: {}, dhcpHosts: {}, domains: {}, vmInterfaces: {} };
+    for (const p of parts) {
+      Object.assign(out.networks, p.networks);
+      Object.assign(out.dhcpHosts, p.dhcpHosts);
+      Object.assign(out.domains, p.domains);
+      Object.assign(out.vmInterfaces, p.vmInterfaces);
+      for (const [id, n] of Object.entries(p.networks)) leases.set(id, n.dhcpOptions?.leaseTime);
+    }
+    return out;
+  }
+
+  /** Reads what the ops need to know beforehand (lease times, ownership) in one process per connection. */
+  async function preflight(ops: readonly Op[]): Promise<Map<string, { owned: boolean } | undefined>> {
+    const wanted = new Map<string, Set<string>>();
+    const want = (scope: string, network: string): void => {
+      const set = wanted.get(scope) ?? new Set<string>();
+      set.add(network);
+      wanted.set(scope, set);
+    };
+    for (const op of ops) {
+      if (op.type === 'network.undefine' || op.type === 'network.destroy') want(op.network.scope, op.network.name);
+      if ((op.type === 'dhcpHost.add' || op.type === 'dhcpHost.delete' || op.type === 'dhcpHost.modify') && op.host.network !== undefined) {
+        if (!leases.has(`${op.host.scope}/${op.host.network}`)) want(op.host.scope, op.host.network);
+      }
+    }
+    const owned = new Map<string, { owned: boolean } | undefined>();
+    for (const [scope, nets] of wanted) {
+      let uri: string;
+      try {
+        uri = uriOf(scope);
+      } catch {
+        continue;
+      }
+      const names = [...nets].filter((n) => !/[\n\r'"<>&\\]/.test(n));
+      const results = await runVirsh(run, virsh, uri, names.map((n) => ['net-dumpxml', '--inactive', n]));
+      names.forEach((n, i) => {
+        const r = results[i];
+        if (r?.ok !== true) {
+          owned.set(`${scope}/${n}`, undefined);
+          return;
+        }
+        try {
+          owned.set(`${scope}/${n}`, { owned: isOwnedXml(parseXml(r.stdout).root) });
+          leases.set(`${scope}/${n}`, leaseTimeOfXml(r.stdout));
+        } catch {
+          owned.set(`${scope}/${n}`, undefined);
+        }
+      });
+    }
+    return owned;
+  }
+
+  async function executeBatch(ops: readonly Op[]): Promise<readonly OpOutcome[]> {
+    const outcomes: (OpOutcome | undefined)[] = ops.map(() => undefined);
+    let owned: Map<string, { owned: boolean } | undefined>;
+    try {
+      owned = await preflight(ops);
+    } catch (err) {
+      const e = asWirestateError(err, 'reading networks before a libvirt batch');
+      return ops.map(() => ({ ok: false, error: e }));
+    }
+    const planned: { index: number; uri: string; cmds: OpCommands }[] = [];
+    ops.forEach((op, index) => {
+      try {
+        if (!LIBVIRT_OPS.has(op.type)) throw new WirestateError('bug', `op ${op.type} is not a libvirt op`);
+        const scope = opScope(op);
+        const uri = uriOf(scope);
+        const cmds = commandsOf(op, (s, n) => leases.get(`${s}/${n}`));
+        if (cmds.requireOwned !== undefined) {
+          const o = owned.get(`${scope}/${cmds.requireOwned}`);
+          if (o === undefined) throw new WirestateError('conflict', `${cmds.context}: network not found`);
+          if (!o.owned) throw new WirestateError('conflict', `${cmds.context}: refusing, the network does not carry wirestate's metadata`);
+        }
+        planned.push({ index, uri, cmds });
+      } catch (err) {
+        outcomes[index] = { ok: false, error: asWirestateError(err, `preparing ${op.type}`) };
+      }
+    });
+
+    let dir: string | undefined;
+    try {
+      if (planned.some((p) => p.cmds.files.length > 0)) dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'wirestate-virsh-'));
+      const byUri = new Map<string, { index: number; cmds: OpCommands; commands: VirshCommand[] }[]>();
+      for (const p of planned) {
+        const paths = await Promise.all(
+          p.cmds.files.map(async (xml, n) => {
+            const path = join(dir as string, `op${p.index}-${n}.xml`);
+            await writeFile(path, xml, { mode: 0o600 });
+            return path;
+          }),
+        );
+        const commands = p.cmds.commands.map((c) => c.map((w) => paths.reduce((acc, path, n) => (acc === fileWord(n) ? path : acc), w)));
+        const group = byUri.get(p.uri) ?? [];
+        group.push({ index: p.index, cmds: p.cmds, commands });
+        byUri.set(p.uri, group);
+      }
+      for (const [uri, group] of byUri) {
+        let results;
+        try {
+          results = await runVirsh(run, virsh, uri, group.flatMap((g) => g.commands));
+        } catch (err) {
+          for (const g of group) outcomes[g.index] = { ok: false, error: new WirestateError('driver_failure', `${g.cmds.context}: ${String(err)}`, { cause: err }) };
+          continue;
+        }
+        let k = 0;
+        for (const g of group) {
+          const mine = results.slice(k, k + g.commands.length);
+          k += g.commands.length;
+          const bad = mine.find((r) => !r.ok);
+          if (bad === undefined) {
+            outcomes[g.index] = { ok: true };
+            remember(ops[g.index]);
+          } else {
+            outcomes[g.index] = { ok: false, error: new WirestateError(classifyVirshError(bad.stderr), `${g.cmds.context}: ${virshErrorText(bad.stderr)}`) };
+          }
+        }
+      }
+    } finally {
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    }
+    return outcomes.map((o) => o ?? { ok: false, error: new WirestateError('bug', 'op was not run') });
+  }
+
+  function remember(op: Op | undefined): void {
+    if (op?.type === 'network.define') leases.set(`${op.network.scope}/${op.network.name}`, op.network.dhcpOptions?.leaseTime);
+    if (op?.type === 'network.undefine') leases.delete(`${op.network.scope}/${op.network.name}`);
+  }
+
+  return {
+    name: 'libvirt',
+    snapshot,
+    executeBatch,
+    async execute(op: Op): Promise<void> {
+      const [outcome] = await executeBatch([op]);
+      if (outcome !== undefined && !outcome.ok) throw outcome.error;
+    },
+  };
+}
