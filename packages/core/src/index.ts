@@ -67,5 +67,37 @@ export type { Expanded } from './expand/expand.ts';
 export { expand } from './expand/expand.ts';
 export { derivedMac, defaultBridge, defaultNetwork, linkLocalAddress } from './expand/names.ts';
 export { dhcpOptionsFor } from './expand/dhcp-options.ts';
-export type { Binding, BindingMode, ScopeSpec, VmSpec, Topology, Spec } from './topology/types.ts';
-export { BINDING_MODES } from './topology/types.ts';
+export type { Binding, BindingMode, ScopeSpec, VmSpec, Topology, Spec, IssueCode } from './topology/index.ts';
+export { BINDING_MODES, parseTopology, validateTopology, ISSUE_CODES, LIMITS } from './topology/index.ts';
+export type {
+  Paint,
+  Style,
+  ColorOptions,
+  PlanSummary,
+  PlanTextOptions,
+  PlanJson,
+  PlanJsonStep,
+  PlanJsonChange,
+  PlanJsonConflict,
+  StateDiffOptions,
+  StateTextOptions,
+  ApplyTextOptions,
+} from './render/index.ts';
+export {
+  NO_PAINT,
+  ANSI_PAINT,
+  paintOf,
+  ACTION_SYMBOL,
+  DISRUPTIVE_MARK,
+  summarizePlan,
+  summaryLine,
+  renderPlanText,
+  PLAN_JSON_FORMAT_VERSION,
+  planToJson,
+  renderPlanJson,
+  renderStateDiff,
+  renderGraph,
+  renderState,
+  renderStepLog,
+  renderVerification,
+} from './render/index.ts';
