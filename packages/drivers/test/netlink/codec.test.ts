@@ -1,7 +1,7 @@
 /** Pure encoding and decoding of the netlink driver, on bytes and recorded data: no root. */
 import test from 'ava';
 import { rt } from 'netlink';
-import { WirestateError } from '@wirestate/core';
+import { WirestateError, type ErrorKind } from '@wirestate/core';
 import { parseAttrs } from '../../src/netlink/attrs.ts';
 import { IFLA, IFLA_INFO, VETH_INFO_PEER } from '../../src/netlink/constants.ts';
 import { decodeLinkInfo, encodeLinkInfo, errnoOf, inFlightCap, kindOfErrno, netlinkError, normalizeDump } from '../../src/netlink/index.ts';
@@ -55,7 +55,7 @@ test('the errno name is read from the package text and mapped to a kind', (t) =>
   t.is(errnoOf(new Error('Request rejected: EEXIST')), 'EEXIST');
   t.is(errnoOf(new Error('Request rejected: ENOTSUP')), 'EOPNOTSUPP');
   t.is(errnoOf(new Error('something else')), undefined);
-  const cases: [string, string][] = [
+  const cases: [string, ErrorKind][] = [
     ['EEXIST', 'conflict'],
     ['ENODEV', 'conflict'],
     ['ENOENT', 'conflict'],

@@ -6,7 +6,7 @@ import { setUp } from './harness.ts';
 
 // Root tests need network namespaces; without root they are skipped (ROOT_SKIP_REASON).
 const rootTest = isRoot ? test : test.skip;
-if (!isRoot) test('netlink error tests on the real kernel are skipped', (t) => t.log(ROOT_SKIP_REASON) || t.pass());
+if (!isRoot) console.warn(`skipping netlink error tests on the real kernel: ${ROOT_SKIP_REASON}`);
 
 const pod = 'pod';
 

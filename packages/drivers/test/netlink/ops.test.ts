@@ -9,7 +9,7 @@ import { setUp } from './harness.ts';
 
 // Root tests need network namespaces; without root they are skipped (ROOT_SKIP_REASON).
 const rootTest = isRoot ? test : test.skip;
-if (!isRoot) test('netlink op tests on the real kernel are skipped', (t) => t.log(ROOT_SKIP_REASON) || t.pass());
+if (!isRoot) console.warn(`skipping netlink op tests on the real kernel: ${ROOT_SKIP_REASON}`);
 
 interface Case {
   /** Behaviour sentence. */

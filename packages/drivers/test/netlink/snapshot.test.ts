@@ -9,7 +9,7 @@ import { EXPECTED, SCOPE, buildTopology } from './topology.ts';
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/recorded/netlink/bridge-veth-tap-macvtap/', import.meta.url));
 // Root tests need network namespaces; without root they are skipped (ROOT_SKIP_REASON).
 const rootTest = isRoot ? test : test.skip;
-if (!isRoot) test('netlink snapshot tests on the real kernel are skipped', (t) => t.log(ROOT_SKIP_REASON) || t.pass());
+if (!isRoot) console.warn(`skipping netlink snapshot tests on the real kernel: ${ROOT_SKIP_REASON}`);
 
 rootTest('a namespace built with ip snapshots to exactly the expected state', async (t) => {
   const ns = makeNetns(t, 'nlsnap');
