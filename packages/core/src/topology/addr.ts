@@ -22,14 +22,30 @@ export interface Cidr {
   readonly prefix: number;
 }
 
+const IPV4 = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+
+// Rules parse the same addresses several times (format, duplicates, subnets, normalization);
+// parsing is pure, so results are shared. Bounded so hostile input cannot grow it forever.
+const cache = new Map<string, Ip | null>();
+const CACHE_MAX = 50_000;
+
 /** Parses an IP address strictly; undefined when it is not one. */
 export function parseIp(v: string): Ip | undefined {
-  if (v.includes('.') && !v.includes(':')) {
-    if (!ipaddr.IPv4.isValidFourPartDecimal(v) || /(^|\.)0\d/.test(v)) return undefined;
-    const a = ipaddr.IPv4.parse(v);
-    return { family: 4, bytes: a.toByteArray(), text: a.toString() };
+  const hit = cache.get(v);
+  if (hit !== undefined) return hit ?? undefined;
+  const ip = parseIpUncached(v);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(v, ip ?? null);
+  return ip;
+}
+
+function parseIpUncached(v: string): Ip | undefined {
+  const m = IPV4.exec(v);
+  if (m) {
+    const bytes = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+    return bytes.every((b) => b <= 255) ? { family: 4, bytes, text: v } : undefined;
   }
-  if (v.includes(':') && !v.includes('%') && ipaddr.IPv6.isValid(v)) {
+  if (v.length <= 45 && v.includes(':') && !v.includes('%') && ipaddr.IPv6.isValid(v)) {
     const a = ipaddr.IPv6.parse(v);
     return { family: 6, bytes: a.toByteArray(), text: a.toRFC5952String() };
   }

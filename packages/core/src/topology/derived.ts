@@ -1,11 +1,13 @@
 /** Names a binding implies when it leaves them out; the expansion step uses the same functions. */
 
+const encoder = new TextEncoder();
+
 /** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
 export function cutBytes(s: string, max: number): string {
   let out = '';
   let bytes = 0;
   for (const ch of s) {
-    const n = new TextEncoder().encode(ch).length;
+    const n = encoder.encode(ch).length;
     if (bytes + n > max) break;
     out += ch;
     bytes += n;

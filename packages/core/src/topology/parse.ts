@@ -30,7 +30,8 @@ export function parseTopology(text: string, file: string): Topology {
   }
   const issues: Issue[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    return { code: 'yaml_syntax', path: [], message: firstLine(e), location: at(pos.line, pos.col) };
+    const overflow = e.message.includes('call stack');
+    return { code: overflow ? 'too_large' : 'yaml_syntax', path: [], message: yamlMessage(e), location: at(pos.line, pos.col) };
   });
   if (doc.errors.some((e) => !SOFT_YAML_ERRORS.has(e.code))) throw new ValidationError(issues);
 
@@ -46,6 +47,14 @@ export function parseTopology(text: string, file: string): Topology {
   const found: readonly RawIssue[] = result.ok ? [] : result.issues;
   for (const i of found) issues.push({ ...i, location: locateIn(doc, lines, file, i.path, i.code === 'unknown_field') });
   throw new ValidationError(sortByLocation(issues));
+}
+
+/** The parser's message, reworded where it speaks to programmers rather than to authors. */
+function yamlMessage(e: { readonly code: string; readonly message: string }): string {
+  if (e.code === 'MULTIPLE_DOCS') return 'a topology file holds one YAML document; remove the second one (after "---")';
+  if (e.code === 'DUPLICATE_KEY') return 'this key already appears earlier in the same map';
+  if (e.message.includes('call stack')) return `nesting too deep for the YAML parser`;
+  return firstLine(e);
 }
 
 function firstLine(err: unknown): string {

@@ -54,12 +54,15 @@ function oddMessage(ch: string, what: string): string {
   return `contains ${describeChar(ch)}; ${what} are printable ASCII only (look-alike characters are refused)`;
 }
 
+const encoder = new TextEncoder();
+
 function byteLength(value: string): number {
-  return new TextEncoder().encode(value).length;
+  return encoder.encode(value).length;
 }
 
 /** A kernel interface name: 1..15 bytes, not `.`/`..`, no `/`, `:`, whitespace or `%` (ip's name template), printable ASCII. */
 export const ifname: StringRule = (v) => {
+  if (/^[A-Za-z0-9_][\u0021-\u007e]{0,14}$/.test(v) && !/[/:%]/.test(v)) return undefined; // the common case, fast
   const bad = (message: string): Finding => ({ code: 'invalid_name', message: `interface name ${JSON.stringify(v)} ${message}` });
   if (v === '') return bad('is empty');
   const odd = firstNonPrintable(v);
@@ -75,6 +78,7 @@ export const ifname: StringRule = (v) => {
 
 /** A libvirt network or domain name (also dnsmasq instance names): printable ASCII, no `/`, at most 200 bytes. */
 export const libvirtName: StringRule = (v) => {
+  if (/^[A-Za-z0-9_][\u0021-\u002e\u0030-\u007e]{0,199}$/.test(v)) return undefined; // the common case, fast
   const bad = (message: string): Finding => ({ code: 'invalid_name', message: `name ${JSON.stringify(v)} ${message}` });
   if (v === '') return bad('is empty');
   const odd = firstNonPrintable(v);

@@ -40,12 +40,12 @@ export function buildView(input: unknown, structural: readonly Path[]): View {
   const scopes = new Set(isRecord(root['scopes']) ? Object.keys(root['scopes']) : []);
   const onlyScope = scopes.size === 1 ? [...scopes][0] : undefined;
   const brokenLists = new Set<string>();
-  const brokenItems = new Set<string>();
+  const brokenItems = new Map<string, Set<number>>();
   for (const p of structural) {
     const [list, index] = p;
     if (typeof list !== 'string') continue;
     if (p.length === 1) brokenLists.add(list);
-    else if (typeof index === 'number') brokenItems.add(`${list}/${index}`);
+    else if (typeof index === 'number') (brokenItems.get(list) ?? brokenItems.set(list, new Set()).get(list)!).add(index);
   }
   const lists = {} as Record<ListName, Entry<unknown>[]>;
   const raw = {} as Record<ListName, unknown[]>;
@@ -54,11 +54,14 @@ export function buildView(input: unknown, structural: readonly Path[]): View {
     raw[name] = items;
     lists[name] = [];
     if (brokenLists.has(name)) continue;
-    items.forEach((value, index) => {
-      if (brokenItems.has(`${name}/${index}`) || !isRecord(value)) return;
+    const broken = brokenItems.get(name);
+    const out = lists[name];
+    for (let index = 0; index < items.length; index++) {
+      const value = items[index];
+      if (broken?.has(index) || !isRecord(value)) continue;
       const scope = typeof value['scope'] === 'string' ? value['scope'] : onlyScope;
-      lists[name].push({ value, index, path: [name, index], scope });
-    });
+      out.push({ value, index, path: [name, index], scope });
+    }
   }
   return { scopes, scopesKnown: isRecord(root['scopes']), onlyScope, lists: lists as unknown as View['lists'], raw };
 }

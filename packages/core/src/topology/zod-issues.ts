@@ -6,13 +6,14 @@ import { ISSUE_CODES, type IssueCode } from './codes.ts';
 /**
  * Records the issues of a failed parse of `input` and returns the paths of the structural
  * ones (wrong type, missing field, value outside a closed set): the elements holding them
- * cannot take part in the rules that relate fields to each other.
+ * cannot take part in the rules that relate fields to each other. Format and range
+ * problems leave an element usable: its fields still have the types the rules expect.
  */
 export function addZodIssues(zodIssues: readonly z.core.$ZodIssue[], input: unknown, issues: Collector): Path[] {
   const structural: Path[] = [];
   for (const zi of zodIssues) {
     const path = zi.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    if (zi.code !== 'custom' && zi.code !== 'unrecognized_keys') structural.push(path);
+    if (isStructural(zi)) structural.push(path);
     switch (zi.code) {
       case 'custom': {
         const code = (zi.params as { code?: unknown } | undefined)?.code;
@@ -47,6 +48,13 @@ export function addZodIssues(zodIssues: readonly z.core.$ZodIssue[], input: unkn
     }
   }
   return structural;
+}
+
+function isStructural(zi: z.core.$ZodIssue): boolean {
+  if (zi.code === 'custom' || zi.code === 'unrecognized_keys') return false;
+  if ((zi.code === 'too_small' || zi.code === 'too_big') && (zi.origin === 'number' || zi.origin === 'int')) return false;
+  if (zi.code === 'invalid_union') return !zi.errors.flat().some((e) => e.code === 'too_small' || e.code === 'too_big');
+  return true;
 }
 
 function isIssueCode(v: unknown): v is IssueCode {

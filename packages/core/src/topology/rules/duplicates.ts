@@ -3,157 +3,151 @@ import { parseCidr, parseIp, normalizeRouteDst } from '../addr.ts';
 import type { Collector, Path } from '../collector.ts';
 import { defaultBridgeName, defaultNetworkName } from '../derived.ts';
 import { toDotPath } from '../../errors.ts';
-import type { View } from '../view.ts';
+import type { Entry, View } from '../view.ts';
 
-/** One claim: a key, where it is made, and how to say what is claimed. */
-interface Claim {
-  readonly key: string | undefined;
-  readonly path: Path;
-  readonly what: string;
+/** How one kind of identity is claimed by the elements of a list. */
+interface Claims<T> {
+  /** The identity an element claims, or undefined for none. */
+  readonly key: (e: Entry<T>) => string | undefined;
+  /** Where the claim is written (the field to blame). */
+  readonly at: (e: Entry<T>) => Path;
+  /** What is claimed, for the message; built only when reporting. */
+  readonly what: (e: Entry<T>) => string;
 }
 
-/** Reports every claim whose key an earlier claim already made. */
-function reportDuplicates(claims: Iterable<Claim>, issues: Collector): void {
-  const first = new Map<string, Claim>();
-  for (const c of claims) {
-    if (c.key === undefined) continue;
-    const earlier = first.get(c.key);
-    if (earlier === undefined) first.set(c.key, c);
-    else issues.add('duplicate', c.path, `${c.what} is already claimed at ${toDotPath(earlier.path)}`);
+/** Reports every element whose claim an earlier element already made. */
+function report<T>(entries: readonly Entry<T>[], claims: Claims<T>, issues: Collector): void {
+  const first = new Map<string, Entry<T>>();
+  for (const e of entries) {
+    const key = claims.key(e);
+    if (key === undefined) continue;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, e);
+    else issues.add('duplicate', claims.at(e), `${claims.what(e)} is already claimed at ${toDotPath(claims.at(earlier))}`);
   }
 }
 
 const ipKey = (v: string): string => parseIp(v)?.text ?? v;
-const macKey = (v: string): string => v.toLowerCase();
+const s = (scope: string | undefined): string => scope ?? '';
+const inScope = (scope: string | undefined): string => (scope === undefined ? '' : ` in scope ${scope}`);
+const field =
+  (name: string) =>
+  (e: Entry<unknown>): Path => [...e.path, name];
 
 /** Checks every uniqueness rule. */
 export function checkDuplicates(view: View, issues: Collector): void {
   const { lists } = view;
-  const s = (scope: string | undefined) => scope ?? '';
-  const inScope = (scope: string | undefined) => (scope === undefined ? '' : ` in scope ${scope}`);
 
-  reportDuplicates(
-    lists.vms.map((e) => ({ key: `${s(e.scope)}/${e.value.name}`, path: [...e.path, 'name'], what: `VM ${e.value.name}${inScope(e.scope)}` })),
-    issues,
-  );
+  report(lists.vms, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `VM ${e.value.name}${inScope(e.scope)}` }, issues);
 
   // A pod NIC has one original MAC and IP: two bindings would hand them to two VM NICs.
-  reportDuplicates(
-    lists.bindings.map((e) => ({ key: `${s(e.scope)}/${e.value.podNic}`, path: [...e.path, 'podNic'], what: `pod NIC ${e.value.podNic}${inScope(e.scope)}` })),
+  const nicKey = (e: Entry<{ podNic: string }>) => `${s(e.scope)}/${e.value.podNic}`;
+  report(lists.bindings, { key: nicKey, at: field('podNic'), what: (e) => `pod NIC ${e.value.podNic}${inScope(e.scope)}` }, issues);
+  const distinctNics = firstBy(lists.bindings, nicKey);
+  report(
+    distinctNics.filter((e) => e.value.mode !== 'macvtap'),
+    {
+      key: (e) => `${s(e.scope)}/${e.value.bridge ?? defaultBridgeName(e.value.podNic)}`,
+      at: (e) => [...e.path, e.value.bridge === undefined ? 'podNic' : 'bridge'],
+      what: (e) =>
+        e.value.bridge === undefined
+          ? `bridge ${defaultBridgeName(e.value.podNic)} (the default name, br-<podNic> cut to 15 bytes; set "bridge")`
+          : `bridge ${e.value.bridge}`,
+    },
     issues,
   );
-  const distinctNics = dedupeBy(lists.bindings, (e) => `${s(e.scope)}/${e.value.podNic}`);
-  reportDuplicates(
-    distinctNics
-      .filter((e) => e.value.mode !== 'macvtap')
-      .map((e) => {
-        const name = e.value.bridge ?? defaultBridgeName(e.value.podNic);
-        const path = e.value.bridge === undefined ? [...e.path, 'podNic'] : [...e.path, 'bridge'];
-        const note = e.value.bridge === undefined ? ' (the default name, br-<podNic> cut to 15 bytes; set "bridge")' : '';
-        return { key: `${s(e.scope)}/${name}`, path, what: `bridge ${name}${note}` };
-      }),
-    issues,
-  );
-  reportDuplicates(
-    distinctNics
-      .filter((e) => e.value.mode === 'libvirt-network')
-      .map((e) => {
-        const name = e.value.network ?? defaultNetworkName(e.value.podNic);
-        const path = e.value.network === undefined ? [...e.path, 'podNic'] : [...e.path, 'network'];
-        return { key: `${s(e.scope)}/${name}`, path, what: `libvirt network ${name}` };
-      }),
+  report(
+    distinctNics.filter((e) => e.value.mode === 'libvirt-network'),
+    {
+      key: (e) => `${s(e.scope)}/${e.value.network ?? defaultNetworkName(e.value.podNic)}`,
+      at: (e) => [...e.path, e.value.network === undefined ? 'podNic' : 'network'],
+      what: (e) => `libvirt network ${e.value.network ?? defaultNetworkName(e.value.podNic)}`,
+    },
     issues,
   );
 
   // Link names and veth peer names share one namespace per scope.
-  const linkNames: Claim[] = [];
+  const names: Entry<{ name: string; peer: boolean }>[] = [];
   for (const e of lists.links) {
-    linkNames.push({ key: `${s(e.scope)}/${e.value.name}`, path: [...e.path, 'name'], what: `link name ${e.value.name}${inScope(e.scope)}` });
+    names.push({ ...e, path: [...e.path, 'name'], value: { name: e.value.name, peer: false } });
     if (e.value.kind === 'veth' && e.value.peer !== undefined) {
-      const scope = e.value.peerScope ?? e.scope;
-      linkNames.push({ key: `${s(scope)}/${e.value.peer}`, path: [...e.path, 'peer'], what: `link name ${e.value.peer}${inScope(scope)} (a veth peer)` });
+      names.push({ ...e, path: [...e.path, 'peer'], scope: e.value.peerScope ?? e.scope, value: { name: e.value.peer, peer: true } });
     }
   }
-  reportDuplicates(
-    linkNames.sort((a, b) => comparePaths(a.path, b.path)),
+  report(
+    names,
+    { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `link name ${e.value.name}${inScope(e.scope)}${e.value.peer ? ' (a veth peer)' : ''}` },
     issues,
   );
-  reportDuplicates(
-    lists.links.map((e) => ({
-      key: e.value.mac === undefined ? undefined : `${s(e.scope)}/${macKey(e.value.mac)}`,
-      path: [...e.path, 'mac'],
-      what: `MAC ${e.value.mac ?? ''}${inScope(e.scope)}`,
-    })),
+  report(
+    lists.links,
+    { key: (e) => (e.value.mac === undefined ? undefined : `${s(e.scope)}/${e.value.mac.toLowerCase()}`), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
     issues,
   );
-  reportDuplicates(
-    lists.vmInterfaces.map((e) => ({ key: `${s(e.scope)}/${macKey(e.value.mac)}`, path: [...e.path, 'mac'], what: `VM interface MAC ${e.value.mac}${inScope(e.scope)}` })),
-    issues,
-  );
-
-  reportDuplicates(
-    lists.addresses.map((e) => {
-      const c = parseCidr(e.value.cidr);
-      return { key: `${s(e.scope)}/${c?.ip.text ?? e.value.cidr}`, path: [...e.path, 'cidr'], what: `address ${c?.ip.text ?? e.value.cidr}${inScope(e.scope)}` };
-    }),
+  report(
+    lists.vmInterfaces,
+    { key: (e) => `${s(e.scope)}/${e.value.mac.toLowerCase()}`, at: field('mac'), what: (e) => `VM interface MAC ${e.value.mac}${inScope(e.scope)}` },
     issues,
   );
 
-  reportDuplicates(
-    lists.routes.map((e) => {
-      const r = e.value;
-      const dst = normalizeRouteDst(r.dst);
-      return { key: `${s(e.scope)}/${dst}/${r.dev}/${r.metric ?? defaultMetric(dst)}`, path: e.path, what: `route to ${dst} dev ${r.dev}${inScope(e.scope)}` };
-    }),
+  const addressIp = (cidr: string) => parseCidr(cidr)?.ip.text ?? cidr;
+  report(
+    lists.addresses,
+    { key: (e) => `${s(e.scope)}/${addressIp(e.value.cidr)}`, at: field('cidr'), what: (e) => `address ${addressIp(e.value.cidr)}${inScope(e.scope)}` },
     issues,
   );
+
+  const routeKey = (e: Entry<{ dst: string; dev: string; metric?: number }>) => {
+    const dst = normalizeRouteDst(e.value.dst);
+    return `${s(e.scope)}/${dst}/${e.value.dev}/${e.value.metric ?? defaultMetric(dst)}`;
+  };
+  report(lists.routes, { key: routeKey, at: (e) => e.path, what: (e) => `route to ${normalizeRouteDst(e.value.dst)} dev ${e.value.dev}${inScope(e.scope)}` }, issues);
   // The kernel keys IPv4 routes by destination and metric: a second device gets EEXIST.
-  const exact = dedupeBy(lists.routes, (e) => `${s(e.scope)}/${normalizeRouteDst(e.value.dst)}/${e.value.dev}/${e.value.metric ?? defaultMetric(normalizeRouteDst(e.value.dst))}`);
-  reportDuplicates(
-    exact
-      .filter((e) => familyOfDst(normalizeRouteDst(e.value.dst)) === 4)
-      .map((e) => {
+  report(
+    firstBy(lists.routes, routeKey),
+    {
+      key: (e) => {
         const dst = normalizeRouteDst(e.value.dst);
-        return { key: `${s(e.scope)}/${dst}/${e.value.metric ?? 0}`, path: e.path, what: `IPv4 route to ${dst} with metric ${e.value.metric ?? 0}${inScope(e.scope)}` };
-      }),
+        return familyOfDst(dst) === 4 ? `${s(e.scope)}/${dst}/${e.value.metric ?? 0}` : undefined;
+      },
+      at: (e) => e.path,
+      what: (e) => `IPv4 route to ${normalizeRouteDst(e.value.dst)} with metric ${e.value.metric ?? 0}${inScope(e.scope)}`,
+    },
     issues,
   );
 
-  reportDuplicates(
-    lists.networks.map((e) => ({ key: `${s(e.scope)}/${e.value.name}`, path: [...e.path, 'name'], what: `libvirt network ${e.value.name}${inScope(e.scope)}` })),
-    issues,
-  );
-  reportDuplicates(
-    lists.networks.map((e) => ({ key: `${s(e.scope)}/${e.value.bridge}`, path: [...e.path, 'bridge'], what: `bridge ${e.value.bridge}${inScope(e.scope)}` })),
-    issues,
-  );
-  reportDuplicates(
-    lists.dhcpServers.map((e) => ({ key: `${s(e.scope)}/${e.value.name}`, path: [...e.path, 'name'], what: `DHCP server ${e.value.name}${inScope(e.scope)}` })),
-    issues,
-  );
-  reportDuplicates(
-    lists.dhcpServers.map((e) => ({ key: `${s(e.scope)}/${e.value.interface}`, path: [...e.path, 'interface'], what: `DHCP service on ${e.value.interface}${inScope(e.scope)}` })),
+  report(lists.networks, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `libvirt network ${e.value.name}${inScope(e.scope)}` }, issues);
+  report(lists.networks, { key: (e) => `${s(e.scope)}/${e.value.bridge}`, at: field('bridge'), what: (e) => `bridge ${e.value.bridge}${inScope(e.scope)}` }, issues);
+  report(lists.dhcpServers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `DHCP server ${e.value.name}${inScope(e.scope)}` }, issues);
+  report(
+    lists.dhcpServers,
+    { key: (e) => `${s(e.scope)}/${e.value.interface}`, at: field('interface'), what: (e) => `DHCP service on ${e.value.interface}${inScope(e.scope)}` },
     issues,
   );
 
-  const server = (h: { network?: string; server?: string }) => (h.network !== undefined ? `network:${h.network}` : `server:${h.server ?? ''}`);
-  const serverText = (h: { network?: string; server?: string }) => (h.network !== undefined ? `network ${h.network}` : `server ${h.server ?? ''}`);
-  reportDuplicates(
-    lists.dhcpHosts.map((e) => ({ key: `${s(e.scope)}/${server(e.value)}/${macKey(e.value.mac)}`, path: [...e.path, 'mac'], what: `a reservation for MAC ${e.value.mac} on ${serverText(e.value)}` })),
+  type Served = { network?: string; server?: string };
+  const server = (h: Served) => (h.network !== undefined ? `network:${h.network}` : `server:${h.server ?? ''}`);
+  const serverText = (h: Served) => (h.network !== undefined ? `network ${h.network}` : `server ${h.server ?? ''}`);
+  report(
+    lists.dhcpHosts,
+    {
+      key: (e) => `${s(e.scope)}/${server(e.value)}/${e.value.mac.toLowerCase()}`,
+      at: field('mac'),
+      what: (e) => `a reservation for MAC ${e.value.mac} on ${serverText(e.value)}`,
+    },
     issues,
   );
-  reportDuplicates(
-    lists.dhcpHosts.map((e) => ({ key: `${s(e.scope)}/${server(e.value)}/${ipKey(e.value.ip)}`, path: [...e.path, 'ip'], what: `IP ${e.value.ip} on ${serverText(e.value)}` })),
+  report(
+    lists.dhcpHosts,
+    { key: (e) => `${s(e.scope)}/${server(e.value)}/${ipKey(e.value.ip)}`, at: field('ip'), what: (e) => `IP ${e.value.ip} on ${serverText(e.value)}` },
     issues,
   );
 
-  reportDuplicates(
-    lists.podNics.map((e) => ({ key: `${s(e.scope)}/${e.value.ifname}`, path: [...e.path, 'ifname'], what: `pod NIC ${e.value.ifname}${inScope(e.scope)}` })),
-    issues,
-  );
+  report(lists.podNics, { key: (e) => `${s(e.scope)}/${e.value.ifname}`, at: field('ifname'), what: (e) => `pod NIC ${e.value.ifname}${inScope(e.scope)}` }, issues);
 }
 
-function dedupeBy<T>(items: readonly T[], key: (t: T) => string): T[] {
+/** The first element of each key, in order. */
+function firstBy<T>(items: readonly T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
   return items.filter((t) => {
     const k = key(t);
@@ -171,16 +165,4 @@ function familyOfDst(dst: string): 4 | 6 | undefined {
 
 function defaultMetric(dst: string): number {
   return familyOfDst(dst) === 6 ? 1024 : 0;
-}
-
-/** Orders paths as they appear in the document (list by list, index by index, then field). */
-function comparePaths(a: Path, b: Path): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return a.length - b.length;
 }

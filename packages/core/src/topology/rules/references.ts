@@ -5,18 +5,23 @@
  */
 import type { Collector, Path } from '../collector.ts';
 import { defaultBridgeName, defaultNetworkName } from '../derived.ts';
-import { isRecord, rawScope, rawString, type View } from '../view.ts';
+import { rawScope, rawString, type View } from '../view.ts';
 
-/** Names declared per scope, with what declared them. */
+/**
+ * Names declared per scope, with what declared them. A lookup without a scope (the element
+ * left it out among several scopes, which is its own issue) matches the name in any scope.
+ */
 class Names {
   private readonly byKey = new Map<string, string>();
+  private readonly anyScope = new Map<string, string>();
   add(scope: string | undefined, name: string | undefined, what: string): void {
     if (name === undefined) return;
     const key = `${scope ?? ''}/${name}`;
     if (!this.byKey.has(key)) this.byKey.set(key, what);
+    if (!this.anyScope.has(name)) this.anyScope.set(name, what);
   }
   get(scope: string | undefined, name: string): string | undefined {
-    return this.byKey.get(`${scope ?? ''}/${name}`);
+    return scope === undefined ? this.anyScope.get(name) : this.byKey.get(`${scope}/${name}`);
   }
 }
 
@@ -28,7 +33,7 @@ export function checkReferences(view: View, issues: Collector): void {
   const servers = new Names();
   const bridges = new Names();
   const lowers = new Names();
-  const links = new Map<string, string>();
+  const links = new Names();
 
   for (const v of raw.vms) vms.add(rawScope(view, v), rawString(v, 'name'), 'vm');
   for (const n of raw.networks) {
@@ -47,10 +52,7 @@ export function checkReferences(view: View, issues: Collector): void {
   }
   for (const p of raw.podNics) lowers.add(rawScope(view, p), rawString(p, 'ifname'), 'pod NIC');
   for (const l of raw.links) {
-    const name = rawString(l, 'name');
-    if (name === undefined) continue;
-    const key = `${rawScope(view, l) ?? ''}/${name}`;
-    if (!links.has(key)) links.set(key, isRecord(l) && typeof l['kind'] === 'string' ? l['kind'] : '?');
+    links.add(rawScope(view, l), rawString(l, 'name'), rawString(l, 'kind') ?? '?');
   }
 
   const vmExists = (scope: string | undefined, name: string, path: Path) => {
@@ -76,7 +78,7 @@ export function checkReferences(view: View, issues: Collector): void {
   for (const e of lists.links) {
     const { master, parent } = e.value;
     if (typeof master === 'string' && master !== e.value.name) {
-      const kind = links.get(`${e.scope ?? ''}/${master}`);
+      const kind = links.get(e.scope, master);
       if (kind !== undefined) {
         if (kind !== 'bridge' && kind !== 'device' && kind !== '?') {
           issues.add('invalid_reference', [...e.path, 'master'], `master ${master} is a ${kind} link; a master must be a bridge`);
@@ -85,7 +87,7 @@ export function checkReferences(view: View, issues: Collector): void {
         issues.add('unknown_reference', [...e.path, 'master'], `master ${JSON.stringify(master)} is not a declared link, a network's bridge or a binding's bridge`);
       }
     }
-    if (parent !== undefined && !links.has(`${e.scope ?? ''}/${parent}`) && lowers.get(e.scope, parent) === undefined) {
+    if (parent !== undefined && links.get(e.scope, parent) === undefined && lowers.get(e.scope, parent) === undefined) {
       issues.add('unknown_reference', [...e.path, 'parent'], `parent ${JSON.stringify(parent)} is not a declared link or pod NIC; declare it (kind: device) if something else made it`);
     }
   }
