@@ -1,0 +1,178 @@
+/**
+ * A private libvirtd per test: started inside the test's netns and in its own mount
+ * namespace, where /run/libvirt, /var/lib/libvirt, /var/cache/libvirt and /etc/libvirt
+ * are bind mounts of a temp dir, so nothing of the host's libvirt is seen or changed.
+ * Reached with `qemu:///system?socket=<dir>/run/libvirt-sock`; stopped by its pid (and the
+ * dnsmasq processes it spawned, which libvirt detaches) at teardown, also on failure.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { sh } from './netns.ts';
+
+/** A running private libvirtd. */
+export interface Libvirtd {
+  /** Connection URI for virsh and the driver. */
+  readonly uri: string;
+  /** Pid of libvirtd itself. */
+  readonly pid: number;
+  /** Temp dir holding run/, lib/, cache/, etc/ and libvirtd.log. */
+  readonly dir: string;
+  /** Pids of the dnsmasq processes libvirt runs for active networks now. */
+  dnsmasqPids(): number[];
+  /** Stops libvirtd and its dnsmasq children by pid; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Mount points libvirtd writes to; they must exist on the host to be bound over. */
+const MOUNTS = [
+  ['run', '/run/libvirt'],
+  ['lib', '/var/lib/libvirt'],
+  ['cache', '/var/cache/libvirt'],
+  ['etc', '/etc/libvirt'],
+] as const;
+
+// Positional arguments, not interpolation: the dir and netns names never meet the shell parser.
+const START_SCRIPT = `set -e
+D="$1"; NS="$2"
+mount --bind "$D/run" /run/libvirt
+mount --bind "$D/lib" /var/lib/libvirt
+mount --bind "$D/cache" /var/cache/libvirt
+mount --bind "$D/etc" /etc/libvirt
+# One emulator is enough to define test domains; probing the i386 one too doubles start-up.
+if [ -x /usr/bin/qemu-system-i386 ] && [ -x /usr/bin/qemu-system-x86_64 ]; then mount --bind /dev/null /usr/bin/qemu-system-i386; fi
+exec ip netns exec "$NS" libvirtd -f "$D/etc/libvirtd.conf" -p "$D/run/libvirtd.pid"
+`;
+
+/**
+ * libvirtd refuses to start its qemu driver without the users and groups its Debian build
+ * names (`libvirt-qemu`, group `libvirt-qemu` and `kvm`); a fresh machine with only
+ * libvirt-daemon installed lacks them. Creates whichever is missing.
+ */
+export function ensureLibvirtUsers(): void {
+  const has = (db: string, name: string): boolean => {
+    try {
+      execFileSync('getent', [db, name], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!has('group', 'kvm')) sh('groupadd', ['--system', 'kvm']);
+  if (!has('group', 'libvirt-qemu')) sh('groupadd', ['--system', 'libvirt-qemu']);
+  if (!has('passwd', 'libvirt-qemu')) {
+    sh('useradd', ['--system', '--no-create-home', '--home-dir', '/var/lib/libvirt', '--shell', '/usr/sbin/nologin', '-g', 'libvirt-qemu', '-G', 'kvm', 'libvirt-qemu']);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still answers kill(0); it is gone for our purpose.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+function commOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+async function killPid(pid: number): Promise<void> {
+  if (!alive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  if (await waitGone(pid, 5000)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+  await waitGone(pid, 2000);
+}
+
+/** Starts a private libvirtd in `netns` and registers its stop as a teardown of `t`. */
+export async function startLibvirtd(t: ExecutionContext, netns: string): Promise<Libvirtd> {
+  ensureLibvirtUsers();
+  for (const [, mountPoint] of MOUNTS) if (!existsSync(mountPoint)) mkdirSync(mountPoint, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'wirestate-libvirtd-'));
+  for (const [sub] of MOUNTS) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(
+    join(dir, 'etc', 'libvirtd.conf'),
+    [`log_outputs="1:file:${join(dir, 'libvirtd.log')}"`, 'log_filters="1:network 1:util.command 3:*"', ''].join('\n'),
+  );
+  // Root runs qemu here: the capabilities probe then sees the same /dev/kvm access libvirtd does.
+  writeFileSync(join(dir, 'etc', 'qemu.conf'), 'user = "root"\ngroup = "root"\n');
+  const uri = `qemu:///system?socket=${join(dir, 'run', 'libvirt-sock')}`;
+  const out = openSync(join(dir, 'libvirtd.out'), 'a');
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', START_SCRIPT, 'sh', dir, netns], {
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn libvirtd');
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  let stopped = false;
+  const dnsmasqPids = (): number[] => {
+    const netDir = join(dir, 'run', 'network');
+    if (!existsSync(netDir)) return [];
+    return readdirSync(netDir)
+      .filter((f) => f.endsWith('.pid'))
+      .map((f) => Number(readFileSync(join(netDir, f), 'utf8').trim()))
+      .filter((p) => Number.isInteger(p) && p > 0 && alive(p) && commOf(p) === 'dnsmasq');
+  };
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    const children = dnsmasqPids();
+    await killPid(pid);
+    // libvirt detaches dnsmasq; it outlives libvirtd unless stopped by its pid.
+    for (const p of children) await killPid(p);
+    // Anything else still in the test netns was started by this libvirtd (leases helper, dnsmasq helpers).
+    try {
+      const rest = sh('ip', ['netns', 'pids', netns]).split('\n').map(Number).filter((p) => p > 0 && p !== process.pid);
+      for (const p of rest) await killPid(p);
+    } catch {
+      // netns already gone
+    }
+  };
+  t.teardown(async () => {
+    await stop();
+    if (t.passed) rmSync(dir, { recursive: true, force: true });
+    else t.log(`libvirtd logs kept in ${dir}`);
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (exited) throw new Error(`libvirtd exited during start-up; logs in ${dir}: ${readFileSync(join(dir, 'libvirtd.out'), 'utf8').slice(-2000)}`);
+    try {
+      execFileSync('virsh', ['-c', uri, 'version'], { stdio: 'ignore', timeout: 60_000 });
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`libvirtd did not answer within 90 s; logs in ${dir}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { uri, pid, dir, dnsmasqPids, stop };
+}
