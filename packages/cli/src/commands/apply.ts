@@ -1,0 +1,70 @@
+/**
+ * `wirestate apply --dry-run`: runs the plan against the memory driver seeded with the
+ * snapshot, then prints the step log, the resulting state diff and the verification.
+ * Applying to the live system needs the real drivers, which the CLI does not wire yet.
+ */
+import type { Command } from 'commander';
+import { createMemorySystem } from '@wirestate/drivers';
+import { apply, planToJson, renderPlanText, renderStateDiff, renderStepLog, renderVerification, snapshotAll, WirestateError } from '@wirestate/core';
+import { EXIT, paintOf, type Context } from '../context.ts';
+import { CliError } from '../failure.ts';
+import { planFromFiles } from '../pipeline.ts';
+
+interface ApplyOptions {
+  readonly file: string;
+  readonly snapshot?: string;
+  readonly facts?: string;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+/** Version of `apply --dry-run --json` output. */
+export const DRY_RUN_JSON_VERSION = 1;
+
+/** Registers the command. */
+export function registerApply(program: Command, ctx: Context): void {
+  program
+    .command('apply')
+    .description('apply the plan; with --dry-run, on an in-memory copy of the snapshot')
+    .requiredOption('-f, --file <topology.yaml>', 'topology file')
+    .option('--dry-run', 'apply to the memory driver seeded with the snapshot; nothing on this machine changes')
+    .option('--snapshot <live.json>', 'live state saved as JSON instead of reading the live system')
+    .option('--facts <facts.json>', 'recorded pod NIC facts (a missing file means none recorded yet)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExit codes: 0 applied and converged, 1 error, conflict, failed step or not converged.')
+    .action(async (opts: ApplyOptions, cmd: Command) => {
+      if (opts.dryRun !== true) {
+        throw new WirestateError('not_supported', 'apply to the live system needs the real drivers, which this CLI does not wire yet; use --dry-run');
+      }
+      const { plan, scopes, live, desired } = await planFromFiles({ file: opts.file, snapshot: opts.snapshot, facts: opts.facts });
+      const paint = paintOf(ctx, cmd);
+      if (plan.conflicts.length > 0) {
+        if (opts.json !== true) ctx.io.out(renderPlanText(plan, { paint, scopes }));
+        throw new CliError(`the plan has ${plan.conflicts.length} conflict(s) and cannot be applied`, plan.conflicts);
+      }
+      const system = createMemorySystem(live);
+      // A failure rolls the memory system back and rethrows with the rollback attached.
+      const result = await apply(plan, system.drivers, { verify: { desired, snapshot: () => snapshotAll(system.drivers, []) } });
+      const verification = result.verification!;
+      if (opts.json === true) {
+        const doc = {
+          formatVersion: DRY_RUN_JSON_VERSION,
+          dryRun: true,
+          plan: planToJson(plan),
+          completed: result.completed.map((s) => s.index),
+          verification: { converged: verification.converged, attempts: verification.attempts, remaining: verification.remaining },
+          after: system.state,
+        };
+        ctx.io.out(`${JSON.stringify(doc, null, 2)}\n`);
+      } else {
+        ctx.io.out(`${paint.bold('Dry run')} on the memory driver: nothing on this machine changes.\n\n`);
+        ctx.io.out(renderStepLog(plan, result.completed, { paint }));
+        ctx.io.out(`\n${paint.bold('Resulting state diff:')}\n`);
+        ctx.io.out(renderStateDiff(live, system.state, { paint }));
+        ctx.io.out('\n');
+        ctx.io.out(renderVerification(verification, { paint }));
+      }
+      if (!verification.converged) throw new CliError(`not converged: ${verification.remaining.length} change(s) still needed after the dry run`);
+      ctx.code = EXIT.ok;
+    });
+}

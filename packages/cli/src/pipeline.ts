@@ -1,0 +1,38 @@
+/** The shared front half of `plan`, `apply` and `graph`: topology + live + facts → desired → plan. */
+import { expand, gatherFacts, plan as makePlan, ValidationError, type Facts, type Plan, type Scopes, type State, type Topology } from '@wirestate/core';
+import { readFactsFile, readTopologyFile } from './inputs.ts';
+import { loadLive } from './live.ts';
+
+/** Inputs common to the planning commands. */
+export interface PlanInputs {
+  /** Topology file (`-f`). */
+  readonly file: string;
+  /** Saved live snapshot (`--snapshot`); absent: the live system. */
+  readonly snapshot?: string;
+  /** Recorded facts (`--facts`); absent: gathered from the snapshot. */
+  readonly facts?: string;
+}
+
+/** Everything a plan was made from, and the plan. */
+export interface Planned {
+  readonly topology: Topology;
+  readonly scopes: Scopes;
+  readonly live: State;
+  readonly facts: Facts;
+  readonly desired: State;
+  readonly plan: Plan;
+}
+
+/** Parses, gathers facts, expands and plans; throws `ValidationError` (located issues) or `WirestateError`. */
+export async function planFromFiles(inputs: PlanInputs): Promise<Planned> {
+  const topology = await readTopologyFile(inputs.file);
+  const scopes = Object.fromEntries(Object.entries(topology.scopes).map(([name, s]) => [name, { name, ...s }]));
+  const live = await loadLive(inputs.snapshot, scopes);
+  const previous = inputs.facts !== undefined ? await readFactsFile(inputs.facts) : undefined;
+  const gathered = gatherFacts(topology, live, previous);
+  // A binding whose facts cannot be recorded cannot expand; its specific issue says why.
+  if (gathered.issues.length > 0) throw new ValidationError(gathered.issues);
+  const { desired } = expand(topology, gathered.facts);
+  const plan = makePlan(desired, live, { scopes });
+  return { topology, scopes, live, facts: gathered.facts, desired, plan };
+}
