@@ -2,16 +2,16 @@
 import { createHash } from 'node:crypto';
 import { RESOURCE_KINDS, type State } from '../model/state.ts';
 
+function sortKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k];
+  return out;
+}
+
 /** Canonical JSON: object keys sorted, so equal states serialize equally. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return JSON.stringify(value, sortKeys) ?? 'null';
 }
 
 /** SHA-256 of a string, hex. */
@@ -21,5 +21,11 @@ export function digest(text: string): string {
 
 /** Fingerprint of a state, by kind, so a stale-plan message can say what changed. */
 export function fingerprint(state: State): string {
-  return RESOURCE_KINDS.map((k) => `${k}=${digest(canonicalJson(state[k])).slice(0, 8)}`).join(',');
+  return RESOURCE_KINDS.map((k) => {
+    // Hash record by record in id order: no giant string, same result for any key order.
+    const records = state[k] as Readonly<Record<string, unknown>>;
+    const h = createHash('sha256');
+    for (const id of Object.keys(records).sort()) h.update(id).update('\0').update(canonicalJson(records[id])).update('\n');
+    return `${k}=${h.digest('hex').slice(0, 8)}`;
+  }).join(',');
 }

@@ -1,0 +1,61 @@
+/**
+ * Planner benchmark (not a test): synthetic topologies of 1k / 10k / 100k resources with
+ * 1% changed; times validate + expand + diff + plan and reports peak RSS and the 100k/10k
+ * ratio. Run: `pnpm bench` (node --import=tsx --conditions=wirestate-source bench/plan.ts).
+ */
+import { completeState, expand, plan, validateTopology, type State } from '@wirestate/core';
+
+interface Built {
+  readonly topology: unknown;
+  readonly live: State;
+}
+
+/** N resources as links + addresses + routes on owned bridges; every 100th one differs live. */
+function build(n: number): Built {
+  const perGroup = 3;
+  const groups = Math.floor(n / perGroup);
+  const links: unknown[] = [];
+  const addresses: unknown[] = [];
+  const routes: unknown[] = [];
+  const live: Record<string, Record<string, unknown>> = { links: {}, addresses: {}, routes: {} };
+  for (let i = 0; i < groups; i++) {
+    const name = `br${i}`;
+    const a = `10.${(i >> 8) & 255}.${i & 255}.1/24`;
+    const gw = `10.${(i >> 8) & 255}.${i & 255}.254`;
+    const dst = `172.${16 + ((i >> 16) & 15)}.${(i >> 8) & 255}.${i & 255}/32`;
+    links.push({ name, kind: 'bridge', mtu: 1500, up: true });
+    addresses.push({ dev: name, cidr: a });
+    routes.push({ dst, dev: name, gateway: gw });
+    const changed = i % 100 === 0;
+    live.links![`s/${name}`] = { scope: 's', name, kind: 'bridge', mac: '02:00:00:00:00:01', mtu: changed ? 1400 : 1500, up: true, owned: true };
+    live.addresses![`s/${name}/${a}`] = { scope: 's', dev: name, cidr: a, owned: true };
+    live.routes![`s/${dst}/${name}/0`] = { scope: 's', dst, dev: name, gateway: gw, metric: 0, routeScope: 'universe', protocol: 87, owned: true };
+  }
+  return { topology: { apiVersion: 'wirestate/v1', scopes: { s: {} }, links, addresses, routes }, live: completeState(live as Partial<State>) };
+}
+
+function run(n: number): { ms: number; steps: number; rssMb: number } {
+  const { topology, live } = build(n);
+  const best: number[] = [];
+  let steps = 0;
+  for (let rep = 0; rep < 5; rep++) {
+    const t0 = performance.now();
+    const t = validateTopology(topology);
+    const { desired, scopes } = expand(t);
+    const p = plan(desired, live, { scopes });
+    best.push(performance.now() - t0);
+    steps = p.steps.length;
+  }
+  return { ms: Math.min(...best), steps, rssMb: process.memoryUsage().rss / 2 ** 20 };
+}
+
+const sizes = (process.argv.slice(2).map(Number).filter((x) => x > 0).length > 0 ? process.argv.slice(2).map(Number) : [1000, 10000, 100000]);
+const results = new Map<number, number>();
+for (const n of sizes) {
+  const r = run(n);
+  results.set(n, r.ms);
+  process.stdout.write(`resources=${n}  validate+expand+diff+plan=${r.ms.toFixed(1)} ms (best of 5)  steps=${r.steps}  peak RSS≈${r.rssMb.toFixed(0)} MB\n`);
+}
+const r10 = results.get(10000);
+const r100 = results.get(100000);
+if (r10 !== undefined && r100 !== undefined) process.stdout.write(`ratio 100k/10k = ${(r100 / r10).toFixed(2)} (linear would be 10)\n`);
