@@ -64,11 +64,14 @@ function opScope(op: Op): string {
   }
 }
 
-/** Creates the libvirt driver. */
-export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Driver & {
-  /** Snapshot of the libvirt kinds only, typed. */
+/** The libvirt driver, with its snapshot typed to the kinds it reads and batches always available. */
+export interface LibvirtDriver extends Driver {
   snapshot(scopes: readonly Scope[]): Promise<LibvirtState>;
-} {
+  executeBatch(ops: readonly Op[]): Promise<readonly OpOutcome[]>;
+}
+
+/** Creates the libvirt driver. */
+export function createLibvirtDriver(options: LibvirtDriverOptions = {}): LibvirtDriver {
   const run = options.runner ?? execRunner;
   const virsh = options.virsh ?? 'virsh';
   const scopes = new Map<string, Scope>();

@@ -1,6 +1,6 @@
 /** Public entry of the libvirt driver: what this file does not export is internal. */
 export { createLibvirtDriver } from './driver.ts';
-export type { LibvirtDriverOptions } from './driver.ts';
+export type { LibvirtDriver, LibvirtDriverOptions } from './driver.ts';
 export { captureLibvirt, stateFromCapture } from './snapshot.ts';
 export type { LibvirtCapture, LibvirtState } from './snapshot.ts';
 export { networkXml, hostXml, parseNetworkXml, validateNetwork, validateHost, DNSMASQ_XMLNS } from './network-xml.ts';
