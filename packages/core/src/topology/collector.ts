@@ -11,25 +11,26 @@ export interface RawIssue extends Issue {
   readonly code: IssueCode;
 }
 
-/** Accumulates issues; one per code and path (rules may meet the same field twice). */
+/**
+ * Accumulates issues, at most one per path: the first rule to fault a field (its format,
+ * checked first) explains it best, and later rules would only repeat it in other words
+ * (an IPv6 reservation is also "outside" an IPv4 subnet).
+ */
 export class Collector {
   readonly issues: RawIssue[] = [];
   private readonly seen = new Set<string>();
-  /** Paths already reported as unsafe: other rules stay quiet on them to avoid noise. */
-  private readonly unsafe = new Set<string>();
 
-  /** Records one issue. */
+  /** Records one issue unless its path already has one. */
   add(code: IssueCode, path: Path, message: string): void {
-    const key = `${code}\u0000${pathKey(path)}`;
+    const key = pathKey(path);
     if (this.seen.has(key) || this.issues.length >= LIMITS.maxIssues) return;
     this.seen.add(key);
-    if (code === 'unsafe_string' || code === 'too_large') this.unsafe.add(pathKey(path));
     this.issues.push({ code, path: [...path], message });
   }
 
-  /** Whether a field was already found unsafe or too large (format rules skip it). */
+  /** Whether a field already has an issue (rules that would fault it again skip it). */
   isTainted(path: Path): boolean {
-    return this.unsafe.has(pathKey(path));
+    return this.seen.has(pathKey(path));
   }
 
   /** Whether any issue was recorded. */

@@ -5,7 +5,8 @@ import type { Path } from './collector.ts';
 
 /**
  * The position of the node at `path`, or of its nearest existing parent when the field is
- * missing. With `preferKey` the position of a map entry is its key (for unknown fields).
+ * missing. A map entry is located at its value, or at its key when the value is a block
+ * collection or `preferKey` is set (for unknown fields).
  */
 export function locateIn(doc: Document, lines: LineCounter, file: string, path: Path, preferKey = false): SourceLocation {
   let node: unknown = doc.contents;
@@ -19,7 +20,9 @@ export function locateIn(doc: Document, lines: LineCounter, file: string, path: 
       const last = i === path.length - 1;
       const keyAt = rangeStart(pair.key);
       const valueAt = rangeStart(pair.value);
-      at = last && preferKey ? (keyAt ?? valueAt ?? at) : (valueAt ?? keyAt ?? at);
+      // A block collection starts on the line after its key: the key is where a reader looks.
+      const block = (isMap(pair.value) || isSeq(pair.value)) && !pair.value.flow;
+      at = (last && preferKey) || block ? (keyAt ?? valueAt ?? at) : (valueAt ?? keyAt ?? at);
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item: unknown = node.items[seg];

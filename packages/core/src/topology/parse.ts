@@ -1,5 +1,5 @@
 /** Parsing a YAML topology file into a validated, normalized topology with located issues. */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ValidationError, type Issue } from '../errors.ts';
 import type { RawIssue } from './collector.ts';
 import { LIMITS } from './limits.ts';
@@ -31,7 +31,7 @@ export function parseTopology(text: string, file: string): Topology {
   const issues: Issue[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
     const overflow = e.message.includes('call stack');
-    return { code: overflow ? 'too_large' : 'yaml_syntax', path: [], message: yamlMessage(e), location: at(pos.line, pos.col) };
+    return { code: overflow ? 'too_large' : 'yaml_syntax', path: [], message: yamlMessage(e, text), location: at(pos.line, pos.col) };
   });
   if (doc.errors.some((e) => !SOFT_YAML_ERRORS.has(e.code))) throw new ValidationError(issues);
 
@@ -39,7 +39,8 @@ export function parseTopology(text: string, file: string): Topology {
   try {
     value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (err) {
-    issues.push({ code: 'too_large', path: [], message: `aliases expand too much (${firstLine(err)}); write the values out`, location: at(1, 1) });
+    const pos = lines.linePos(firstAliasOffset(doc));
+    issues.push({ code: 'too_large', path: [], message: `aliases expand too much (${firstLine(err)}); write the values out`, location: at(pos.line, pos.col) });
     throw new ValidationError(issues);
   }
   const result = checkTopology(value);
@@ -49,10 +50,25 @@ export function parseTopology(text: string, file: string): Topology {
   throw new ValidationError(sortByLocation(issues));
 }
 
+/** Where the first alias is, to point at when aliases expand too much. */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
 /** The parser's message, reworded where it speaks to programmers rather than to authors. */
-function yamlMessage(e: { readonly code: string; readonly message: string }): string {
+function yamlMessage(e: { readonly code: string; readonly message: string; readonly pos: readonly [number, number] }, text: string): string {
   if (e.code === 'MULTIPLE_DOCS') return 'a topology file holds one YAML document; remove the second one (after "---")';
-  if (e.code === 'DUPLICATE_KEY') return 'this key already appears earlier in the same map';
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]{0,60}/.exec(text.slice(e.pos[0], e.pos[0] + 61))?.[0].trim() ?? '';
+    return `key ${JSON.stringify(key)} already appears earlier in the same map`;
+  }
   if (e.message.includes('call stack')) return `nesting too deep for the YAML parser`;
   return firstLine(e);
 }
