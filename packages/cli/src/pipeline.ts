@@ -1,5 +1,6 @@
 /** The shared front half of `plan`, `apply` and `graph`: topology + live + facts → desired → plan. */
-import { expand, gatherFacts, plan as makePlan, ValidationError, type Facts, type Plan, type Scopes, type State, type Topology } from '@wirestate/core';
+import { expand, gatherFacts, plan as makePlan, type Facts, type Plan, type Scopes, type State, type Topology } from '@wirestate/core';
+import { CliError } from './failure.ts';
 import { readFactsFile, readTopologyFile } from './inputs.ts';
 import { loadLive } from './live.ts';
 
@@ -23,7 +24,7 @@ export interface Planned {
   readonly plan: Plan;
 }
 
-/** Parses, gathers facts, expands and plans; throws `ValidationError` (located issues) or `WirestateError`. */
+/** Parses, gathers facts, expands and plans; throws `ValidationError` (located issues), `CliError` or `WirestateError`. */
 export async function planFromFiles(inputs: PlanInputs): Promise<Planned> {
   const topology = await readTopologyFile(inputs.file);
   const scopes = Object.fromEntries(Object.entries(topology.scopes).map(([name, s]) => [name, { name, ...s }]));
@@ -31,7 +32,9 @@ export async function planFromFiles(inputs: PlanInputs): Promise<Planned> {
   const previous = inputs.facts !== undefined ? await readFactsFile(inputs.facts) : undefined;
   const gathered = gatherFacts(topology, live, previous);
   // A binding whose facts cannot be recorded cannot expand; its specific issue says why.
-  if (gathered.issues.length > 0) throw new ValidationError(gathered.issues);
+  if (gathered.issues.length > 0) {
+    throw new CliError(`cannot record the pod NIC facts from ${inputs.snapshot !== undefined ? `snapshot ${inputs.snapshot}` : 'the live system'}`, gathered.issues, inputs.file);
+  }
   const { desired } = expand(topology, gathered.facts);
   const plan = makePlan(desired, live, { scopes });
   return { topology, scopes, live, facts: gathered.facts, desired, plan };
