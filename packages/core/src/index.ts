@@ -101,3 +101,5 @@ export {
   renderStepLog,
   renderVerification,
 } from './render/index.ts';
+export type { FactsStore, ReconcileOptions, ReconcileResult } from './engine/reconcile.ts';
+export { reconcile, memoryFactsStore } from './engine/reconcile.ts';

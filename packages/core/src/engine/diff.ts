@@ -114,10 +114,10 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
   }
 }
 
-/** Computes the changes that turn `live` into `desired`. */
-export function diff(desired: State, live: State): Diff {
+/** Computes the changes that turn `live` into `desired`, over all kinds or only `kinds`. */
+export function diff(desired: State, live: State, kinds?: readonly ResourceKind[]): Diff {
   const changes: Change[] = [];
   const conflicts: Issue[] = [];
-  for (const d of allDescriptors()) diffKind(d, desired, live, changes, conflicts);
+  for (const d of allDescriptors()) if (kinds === undefined || kinds.includes(d.kind)) diffKind(d, desired, live, changes, conflicts);
   return { changes, conflicts };
 }

@@ -62,6 +62,8 @@ export interface Plan {
 export interface PlanOptions {
   /** Scopes, for equivalent commands with the right `ip -n` / `virsh -c`. */
   readonly scopes?: Scopes;
+  /** Plan only these kinds (a phase, e.g. CNI attachments before bindings); default: all. */
+  readonly kinds?: readonly ResourceKind[];
 }
 
 interface Draft extends StepDraft {
@@ -86,7 +88,7 @@ function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { re
   const changed = new Map(changes.map((c) => [ref(c.kind, c.id), c]));
   const reattached: Draft[] = [];
   const handled = new Set<string>();
-  let grew = true;
+  let grew = replaced.size > 0;
   while (grew) {
     grew = false;
     for (const kind of Object.keys(ctxBase.desired) as ResourceKind[]) {
@@ -127,7 +129,7 @@ function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { re
   }
   // Undeclared objects living on something that goes (a route a user added on our bridge)
   // go with it; deleting them explicitly keeps their inverse in the plan.
-  for (const kind of Object.keys(ctxBase.live) as ResourceKind[]) {
+  for (const kind of removed.size === 0 ? [] : (Object.keys(ctxBase.live) as ResourceKind[])) {
     const d = descriptorOf(kind) as AnyDescriptor;
     const want = ctxBase.desired[kind] as Readonly<Record<string, Resource>>;
     for (const [id, h] of Object.entries(ctxBase.live[kind] as Readonly<Record<string, Resource>>)) {
@@ -251,7 +253,7 @@ function order(drafts: readonly Draft[], ids: readonly string[]): [number[], num
 
 /** Computes the plan that turns `live` into `desired`. */
 export function plan(desired: State, live: State, options: PlanOptions = {}): Plan {
-  const { changes: diffChanges, conflicts } = diff(desired, live);
+  const { changes: diffChanges, conflicts } = diff(desired, live, options.kinds);
   const changes = [...diffChanges];
   const { removed, reattached } = cascade(changes, { desired, live });
   const ctx: PlanContext = { desired, live, removed };

@@ -21,16 +21,16 @@ export interface Expanded {
 
 type Mutable = { -readonly [K in ResourceKind]: Record<string, Resource> };
 
-function put(state: Mutable, kind: ResourceKind, r: Resource, path: readonly (string | number)[], issues: Issue[], origin: Map<string, string>): void {
+function put(state: Mutable, kind: ResourceKind, r: Resource, path: readonly (string | number)[], issues: Issue[], origin: Map<string, readonly (string | number)[]>): void {
   const id = (descriptorOf(kind).key as (x: Resource) => string)(r);
-  const key = `${kind}:${id}`;
-  const prior = origin.get(key);
-  if (prior !== undefined) {
-    issues.push({ code: 'duplicate_resource', path: [...path], message: `${descriptorOf(kind).noun} ${id} is also declared by ${prior}` });
+  const records = state[kind];
+  if (records[id] !== undefined) {
+    const prior = origin.get(`${kind}:${id}`) ?? [];
+    issues.push({ code: 'duplicate_resource', path: [...path], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(prior)}` });
     return;
   }
-  origin.set(key, pathText(path));
-  state[kind][id] = r;
+  origin.set(`${kind}:${id}`, path);
+  records[id] = r;
 }
 
 function pathText(path: readonly (string | number)[]): string {
@@ -48,7 +48,7 @@ const LOW_LEVEL: readonly (readonly [keyof Topology & string, ResourceKind])[] =
   ['podNics', 'cniAttachments'],
 ];
 
-function addExpansion(state: Mutable, e: Expansion, path: readonly (string | number)[], issues: Issue[], origin: Map<string, string>): void {
+function addExpansion(state: Mutable, e: Expansion, path: readonly (string | number)[], issues: Issue[], origin: Map<string, readonly (string | number)[]>): void {
   for (const kind of Object.keys(e) as (keyof Expansion)[]) {
     for (const r of e[kind]) put(state, kind, r, path, issues, origin);
   }
@@ -58,7 +58,7 @@ function addExpansion(state: Mutable, e: Expansion, path: readonly (string | num
 export function expand(topology: Topology, facts: Facts = emptyFacts()): Expanded {
   const state = emptyState() as unknown as Mutable;
   const issues: Issue[] = [];
-  const origin = new Map<string, string>();
+  const origin = new Map<string, readonly (string | number)[]>();
   const scopes: Record<string, Scope> = {};
   for (const [name, s] of Object.entries(topology.scopes)) scopes[name] = { name, ...s };
   for (const [field, kind] of LOW_LEVEL) {
