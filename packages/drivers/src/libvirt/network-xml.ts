@@ -70,7 +70,8 @@ export function networkXml(n: Network): string {
     metadata: [{ [MARK_TAG]: [{ $: { 'xmlns:wirestate': WIRESTATE_XMLNS, ...(leaseTime !== undefined ? { lease: String(leaseTime) } : {}) } }] }],
   };
   if (n.forward !== undefined) root.forward = [{ $: { mode: n.forward } }];
-  root.bridge = [{ $: { name: n.bridge, stp: 'on', delay: '0' } }];
+  // With `forward mode='bridge'` the bridge is someone else's: libvirt forbids stp/delay there.
+  root.bridge = [{ $: n.forward === 'bridge' ? { name: n.bridge } : { name: n.bridge, stp: 'on', delay: '0' } }];
   if (n.mtu !== undefined) root.mtu = [{ $: { size: String(n.mtu) } }];
   if (n.mac !== undefined) root.mac = [{ $: { address: n.mac.toLowerCase() } }];
   root.dns = [{ $: { enable: 'no' } }];
