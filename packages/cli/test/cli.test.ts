@@ -175,6 +175,29 @@ test('apply --dry-run --json reports the completed steps, the verification and t
   t.is(doc.after.links['pod/eth42']?.master, 'br-eth42');
 });
 
+test('apply --dry-run --fail-op makes that step fail, rolls back to the snapshot and exits 1', async (t) => {
+  const r = await wirestate(['apply', '--dry-run', ...seedArgs, '--fail-op', 'vmInterface.attach']);
+  t.is(r.code, 1);
+  t.regex(r.stdout, /failed at step 8; rolled back 8 step\(s\)/);
+  t.regex(r.stdout, /State after rollback, compared with the snapshot:\nNo differences\.\n$/);
+  t.regex(r.stderr, /^wirestate: step 8 failed \(virsh attach-device vm1 .*\): injected fault on vmInterface\.attach .*\[driver_failure\]\n {2}rolled back 8 completed step\(s\)\n$/);
+});
+
+test('apply --dry-run --fail-op with an op type the plan does not run is refused', async (t) => {
+  const r = await wirestate(['apply', '--dry-run', ...seedArgs, '--fail-op', 'cni.add']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /^wirestate: --fail-op cni\.add: no step of this plan runs it; it runs address\.delete, /);
+});
+
+test('colours are used when forced and dropped by --no-color', async (t) => {
+  const forced = await wirestate(['plan', ...seedArgs], undefined, { FORCE_COLOR: '1' });
+  t.true(forced.stdout.includes('\u001b['));
+  const off = await wirestate(['--no-color', 'plan', ...seedArgs], undefined, { FORCE_COLOR: '1' });
+  t.false(off.stdout.includes('\u001b['));
+  const after = await wirestate(['plan', ...seedArgs, '--no-color'], undefined, { FORCE_COLOR: '1' });
+  t.false(after.stdout.includes('\u001b['), '--no-color works after the command too');
+});
+
 test('apply without --dry-run refuses: the live drivers are not wired', async (t) => {
   const r = await wirestate(['apply', ...seedArgs]);
   t.is(r.code, 1);

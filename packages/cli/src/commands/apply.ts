@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { createMemorySystem } from '@wirestate/drivers';
-import { apply, planToJson, renderPlanText, renderStateDiff, renderStepLog, renderVerification, snapshotAll, WirestateError } from '@wirestate/core';
+import { apply, isApplyFailure, planToJson, renderPlanText, renderStateDiff, renderStepLog, renderVerification, snapshotAll, WirestateError, type ApplyResult, type Plan } from '@wirestate/core';
+import type { Fault } from '@wirestate/drivers';
 import { EXIT, paintOf, type Context } from '../context.ts';
 import { CliError } from '../failure.ts';
 import { planFromFiles } from '../pipeline.ts';
@@ -16,10 +17,19 @@ interface ApplyOptions {
   readonly facts?: string;
   readonly dryRun?: boolean;
   readonly json?: boolean;
+  readonly failOp?: string;
 }
 
 /** Version of `apply --dry-run --json` output. */
 export const DRY_RUN_JSON_VERSION = 1;
+
+/** A fault on the first op of `opType`; the type must be one the plan runs, else the flag would silently do nothing. */
+function faultFor(opType: string, plan: Plan): Fault {
+  const types = [...new Set(plan.steps.map((s) => s.op.type))].sort();
+  const match = types.find((t) => t === opType);
+  if (match === undefined) throw new CliError(`--fail-op ${opType}: no step of this plan runs it; it runs ${types.join(', ') || 'nothing'}`);
+  return { opType: match, nth: 0 };
+}
 
 /** Registers the command. */
 export function registerApply(program: Command, ctx: Context): void {
@@ -31,6 +41,7 @@ export function registerApply(program: Command, ctx: Context): void {
     .option('--snapshot <live.json>', 'live state saved as JSON instead of reading the live system')
     .option('--facts <facts.json>', 'recorded pod NIC facts (a missing file means none recorded yet)')
     .option('--json', 'print the result as JSON')
+    .option('--fail-op <op-type>', 'dry run only: make the first op of this type fail (e.g. vmInterface.attach) to see the rollback')
     .addHelpText('after', '\nExit codes: 0 applied and converged, 1 error, conflict, failed step or not converged.')
     .action(async (opts: ApplyOptions, cmd: Command) => {
       if (opts.dryRun !== true) {
@@ -42,9 +53,20 @@ export function registerApply(program: Command, ctx: Context): void {
         if (opts.json !== true) ctx.io.out(renderPlanText(plan, { paint, scopes }));
         throw new CliError(`the plan has ${plan.conflicts.length} conflict(s) and cannot be applied`, plan.conflicts);
       }
-      const system = createMemorySystem(live);
-      // A failure rolls the memory system back and rethrows with the rollback attached.
-      const result = await apply(plan, system.drivers, { verify: { desired, snapshot: () => snapshotAll(system.drivers, []) } });
+      const faults = opts.failOp === undefined ? [] : [faultFor(opts.failOp, plan)];
+      const system = createMemorySystem(live, { faults });
+      let result: ApplyResult;
+      try {
+        result = await apply(plan, system.drivers, { verify: { desired, snapshot: () => snapshotAll(system.drivers, []) } });
+      } catch (err) {
+        // apply rolled the memory system back; show that it is where it started.
+        if (isApplyFailure(err) && opts.json !== true) {
+          ctx.io.out(`${paint.bold('Dry run')} on the memory driver failed at step ${err.failedStep.index}; rolled back ${err.rolledBack.length} step(s).\n`);
+          ctx.io.out(`\n${paint.bold('State after rollback, compared with the snapshot:')}\n`);
+          ctx.io.out(renderStateDiff(live, system.state, { paint }));
+        }
+        throw err;
+      }
       const verification = result.verification!;
       if (opts.json === true) {
         const doc = {

@@ -19,11 +19,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `wirestate ...args` in `cwd` (default: the cli package) without colours. */
-export function wirestate(args: readonly string[], cwd = CLI_DIR): Promise<CliRun> {
+/** Runs `wirestate ...args` in `cwd` (default: the cli package), without colours unless `extraEnv` asks. */
+export function wirestate(args: readonly string[], cwd = CLI_DIR, extraEnv: NodeJS.ProcessEnv = { NO_COLOR: '1' }): Promise<CliRun> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.FORCE_COLOR;
+    delete env.NO_COLOR;
+    Object.assign(env, extraEnv);
     execFile(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
       resolve({ code, stdout, stderr });
