@@ -22,6 +22,7 @@ export function buildProgram(ctx: Context): Command {
     .version(version(), '-V, --version', 'print the version')
     .option('--no-color', 'never colour the output (default: colours when stdout is a terminal)')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.out(s),
