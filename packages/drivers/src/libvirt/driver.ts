@@ -150,17 +150,27 @@ export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Libvirt
 
   async function executeBatch(ops: readonly Op[]): Promise<readonly OpOutcome[]> {
     const outcomes: (OpOutcome | undefined)[] = ops.map(() => undefined);
-    let owned: Map<string, { owned: boolean } | undefined>;
-    try {
-      owned = await preflight(ops);
-    } catch (err) {
-      const e = asWirestateError(err, 'reading networks before a libvirt batch');
-      return ops.map(() => ({ ok: false, error: e }));
-    }
-    const planned: { index: number; uri: string; cmds: OpCommands }[] = [];
+    // Checks every op's strings first: a rejected op never reaches a process, not even the preflight.
     ops.forEach((op, index) => {
       try {
         if (!LIBVIRT_OPS.has(op.type)) throw new WirestateError('bug', `op ${op.type} is not a libvirt op`);
+        commandsOf(op, () => undefined);
+        uriOf(opScope(op));
+      } catch (err) {
+        outcomes[index] = { ok: false, error: asWirestateError(err, `preparing ${op.type}`) };
+      }
+    });
+    let owned: Map<string, { owned: boolean } | undefined>;
+    try {
+      owned = await preflight(ops.filter((_, i) => outcomes[i] === undefined));
+    } catch (err) {
+      const e = new WirestateError('driver_failure', `reading networks before a libvirt batch: ${String(err)}`, { cause: err });
+      return outcomes.map((o) => o ?? { ok: false, error: e });
+    }
+    const planned: { index: number; uri: string; cmds: OpCommands }[] = [];
+    ops.forEach((op, index) => {
+      if (outcomes[index] !== undefined) return;
+      try {
         const scope = opScope(op);
         const uri = uriOf(scope);
         const cmds = commandsOf(op, (s, n) => leases.get(`${s}/${n}`));

@@ -105,7 +105,7 @@ export function classifyVirshError(stderr: string): ErrorKind {
   ) {
     return 'conflict';
   }
-  if (/XML error|XML document|failed to parse|invalid argument|unsupported configuration|expected|schema|malformed|not a valid/i.test(stderr)) {
+  if (/XML error|XML document|failed to parse|invalid argument|unsupported configuration|\bexpected\b|schema|malformed|not a valid/i.test(stderr)) {
     return 'invalid_argument';
   }
   return 'driver_failure';

@@ -104,7 +104,7 @@ rootTest('networks wirestate did not define are refused and stay untouched', asy
 
 rootTest('rejected XML is an invalid_argument error with lowercase context', async (t) => {
   const { driver } = await setup(t, 'lvbad');
-  // Our checks pass it, libvirt does not: a network on someone else's bridge cannot carry addresses.
+  // Our checks pass it, libvirt does not: a network on someone else's bridge cannot set an MTU.
   const err = await t.throwsAsync(driver.execute({ type: 'network.define', network: { ...seedNetwork(), forward: 'bridge' } }));
   t.like(err, { name: 'WirestateError', kind: 'invalid_argument' });
   t.regex(err?.message ?? '', /^defining network pod-eth42 in scope pod: /);
