@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
-import { ValidationError, type Issue } from '../../src/errors.ts';
+import { ValidationError, toDotPath, type Issue } from '../../src/errors.ts';
 import { ISSUE_CODES, parseTopology } from '../../src/topology/index.ts';
 
 const dir = new URL('../../../fixtures/malformed/', import.meta.url);
@@ -66,6 +66,18 @@ test('the malformed corpus exercises every issue code', (t) => {
   t.deepEqual(missing, []);
   const unknown = [...seen].filter((code) => !Object.hasOwn(ISSUE_CODES, code));
   t.deepEqual(unknown, []);
+});
+
+test('the "# expect:" comments of each malformed file agree with its expect.json', (t) => {
+  // The comments let a reader see each expected issue beside the line it is about.
+  for (const c of cases) {
+    const marked = c.text.split('\n').flatMap((line, n) => {
+      const m = /#\s*expect:\s*(.*)$/.exec(line);
+      return m ? m[1]!.split(';').map((part) => `${n + 1} ${part.trim()}`) : [];
+    });
+    const listed = c.expected.map((e) => `${e.line} ${e.code} ${toDotPath(e.path)}`);
+    t.deepEqual(marked.sort(), listed.sort(), c.name);
+  }
 });
 
 test('at least one malformed file proves several issues are collected together', (t) => {
