@@ -57,8 +57,8 @@ export function configText(s: DhcpServer, p: InstancePaths): string {
     `dhcp-hostsfile=${p.hosts}`,
     `dhcp-leasefile=${p.leases}`,
     `pid-file=${p.pid}`,
-    // Without a router of ours, dnsmasq would offer its own (link-local) address as gateway.
-    ...(s.options?.router === undefined ? ['dhcp-option=3'] : []),
+    // No router of ours means none at all: dnsmasq offers no own address here, as its
+    // only address (link-local) is outside the served subnet; an empty option 3 is not needed.
     ...dhcpOptionLines(s.options),
     '',
   ].join('\n');
