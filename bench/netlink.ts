@@ -1,0 +1,173 @@
+/**
+ * Benchmark of the netlink driver against iproute2 (not a test): for each N, the seed
+ * wiring (a veth pair standing in for the pod NIC, then bridge, MAC change, address
+ * removal, enslave, up), a snapshot of the result and its teardown, each timed through
+ * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps,
+ * in fresh namespaces with IPv6 disabled. Usage: node --import=tsx bench/netlink.ts [N…]
+ */
+import type { Op, Scope } from '@wirestate/core';
+import { createNetlinkDriver } from '../packages/drivers/src/netlink/index.ts';
+import { deleteBenchNetns, ip, ipBatch, makeBenchNetns, time } from './lib/netns.ts';
+
+const pod = (i: number): string => `p${i}`;
+const peer = (i: number): string => `q${i}`;
+const br = (i: number): string => `b${i}`;
+const addr = (i: number): string => `10.${(i >> 8) & 255}.${i & 255}.5/16`;
+const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The pod NICs (veth pair + address + up), what CNI would have made. */
+function podNicScript(n: number): string[] {
+  return range(n).flatMap((i) => [
+    `link add name ${pod(i)} type veth peer name ${peer(i)}`,
+    `addr add ${addr(i)} dev ${pod(i)}`,
+    `link set ${pod(i)} up`,
+  ]);
+}
+
+function podNicOps(n: number, scope: string): Op[][] {
+  return [
+    range(n).map((i) => ({ type: 'link.create', link: { scope, name: pod(i), kind: 'veth', peer: peer(i), up: true } }) as Op),
+    range(n).map((i) => ({ type: 'address.add', address: { scope, dev: pod(i), cidr: addr(i) } }) as Op),
+  ];
+}
+
+/** The wiring, as `ip -batch` lines: what the driver sends, alias (ownership mark) included. */
+function wiringScript(n: number): string[] {
+  return range(n).flatMap((i) => [
+    `link add name ${br(i)} up type bridge`,
+    `link set ${br(i)} alias wirestate`,
+    `link set ${pod(i)} address ${mac(i)}`,
+    `addr del ${addr(i)} dev ${pod(i)}`,
+    `link set ${pod(i)} master ${br(i)} up`,
+  ]);
+}
+
+/** The wiring as the planner would batch it: independent ops together, enslaving after. */
+function wiringOps(n: number, scope: string): Op[][] {
+  return [
+    range(n).flatMap(
+      (i) =>
+        [
+          { type: 'link.create', link: { scope, name: br(i), kind: 'bridge', up: true } },
+          { type: 'link.set', scope, name: pod(i), attrs: { mac: mac(i) } },
+          { type: 'address.delete', address: { scope, dev: pod(i), cidr: addr(i) } },
+        ] as Op[],
+    ),
+    range(n).map((i) => ({ type: 'link.set', scope, name: pod(i), attrs: { master: br(i), up: true } }) as Op),
+  ];
+}
+
+function teardownScript(n: number): string[] {
+  return range(n).flatMap((i) => [`link del ${br(i)}`, `link del ${pod(i)}`]);
+}
+
+function teardownOps(n: number, scope: string): Op[] {
+  return range(n).flatMap(
+    (i) =>
+      [
+        { type: 'link.delete', link: { scope, name: br(i), kind: 'bridge' } },
+        { type: 'link.delete', link: { scope, name: pod(i), kind: 'veth', peer: peer(i) } },
+      ] as Op[],
+  );
+}
+
+async function ipDumps(ns: string): Promise<unknown[]> {
+  const outs = [
+    await ip(ns, ['-j', 'link']),
+    await ip(ns, ['-j', 'addr']),
+    await ip(ns, ['-j', '-4', 'route', 'show', 'table', 'main']),
+    await ip(ns, ['-j', '-6', 'route', 'show', 'table', 'main']),
+  ];
+  return outs.map((o) => (o.trim() === '' ? [] : JSON.parse(o)));
+}
+
+async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves: Op[][]): Promise<void> {
+  for (const wave of waves) {
+    const outcomes = await driver.executeBatch!(wave);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed !== undefined && !failed.ok) throw failed.error;
+  }
+}
+
+interface Figures {
+  readonly [phase: string]: { ip: number; nl: number };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function row(label: string, ipMs: number, nlMs: number, target: number | undefined): void {
+  const ratio = nlMs / ipMs;
+  const verdict = target === undefined ? '' : `(target ≤ ${target}) ${ratio <= target ? 'met' : 'MISSED'}`;
+  console.log(
+    `  ${label.padEnd(40)} ip ${ipMs.toFixed(0).padStart(7)} ms   netlink ${nlMs.toFixed(0).padStart(7)} ms   ratio ${ratio.toFixed(2)}  ${verdict}`,
+  );
+}
+
+/** Drives both contenders through every phase once, in two fresh namespaces. */
+async function once(n: number, warmup: number): Promise<Figures> {
+  const nsIp = makeBenchNetns('ip');
+  const nsNl = makeBenchNetns('nl');
+  const scope: Scope = { name: 'bench', netns: nsNl };
+  const driver = createNetlinkDriver({ scopes: [scope] });
+  const figures: Record<string, { ip: number; nl: number }> = {};
+  try {
+    figures.start = { ip: 0, nl: await time(() => driver.snapshot([scope])) };
+    // Warm-up on other names in the same namespaces: JIT of the driver and its worker,
+    // page cache of ip; then both namespaces are empty again.
+    if (warmup > 0) {
+      const w = (lines: string[]): string[] => lines.map((l) => l.replace(/\b([pqb])(\d+)\b/g, 'w$1$2'));
+      await ipBatch(nsIp, w([...podNicScript(warmup), ...wiringScript(warmup), ...teardownScript(warmup)]));
+      const rename = (ops: Op[]): Op[] => JSON.parse(JSON.stringify(ops).replace(/"([pqb])(\d+)"/g, '"w$1$2"')) as Op[];
+      await runBatches(driver, [...podNicOps(warmup, scope.name), ...wiringOps(warmup, scope.name), teardownOps(warmup, scope.name)].map(rename));
+    }
+    const podIp = await time(() => ipBatch(nsIp, podNicScript(n)));
+    const podNl = await time(() => runBatches(driver, podNicOps(n, scope.name)));
+    figures.pod = { ip: podIp, nl: podNl };
+    const wireIp = await time(() => ipBatch(nsIp, wiringScript(n)));
+    const wireNl = await time(() => runBatches(driver, wiringOps(n, scope.name)));
+    figures.wire = { ip: wireIp, nl: wireNl };
+    figures.apply = { ip: podIp + wireIp, nl: podNl + wireNl };
+    figures.snapshot = {
+      ip: await time(() => ipDumps(nsIp)),
+      nl: await time(() => driver.snapshot([scope])),
+    };
+    figures.links = { ip: 0, nl: Object.keys((await driver.snapshot([scope])).links ?? {}).length };
+    figures.teardown = {
+      ip: await time(() => ipBatch(nsIp, teardownScript(n))),
+      nl: await time(() => runBatches(driver, [teardownOps(n, scope.name)])),
+    };
+    const left = Object.keys((await driver.snapshot([scope])).links ?? {}).length;
+    if (left !== 0) throw new Error(`${left} links left after the driver's teardown`);
+    return figures;
+  } finally {
+    await driver.close?.();
+    deleteBenchNetns(nsIp);
+    deleteBenchNetns(nsNl);
+    // Namespace cleanup runs in a kernel worker holding RTNL: let it finish before the next run.
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}
+
+async function benchN(n: number, reps: number): Promise<void> {
+  const runs: Figures[] = [];
+  for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n)));
+  const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
+  console.log(`N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 disabled in both namespaces)`);
+  console.log(`  driver start (worker spawn + first dump): ${med('start', 'nl').toFixed(0)} ms, once per scope and run, not in the rows`);
+  row('pod NICs (veth pair, address, up)', med('pod', 'ip'), med('pod', 'nl'), undefined);
+  row('wiring (bridge, mac, addr del, master, up)', med('wire', 'ip'), med('wire', 'nl'), undefined);
+  row('apply = pod NICs + wiring', med('apply', 'ip'), med('apply', 'nl'), 0.8);
+  row(`snapshot (${med('links', 'nl')} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
+  row('teardown (bridges, veth pairs)', med('teardown', 'ip'), med('teardown', 'nl'), 0.5);
+}
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const reps = Number(process.env.BENCH_REPS ?? '') || undefined;
+for (const n of sizes.length > 0 ? sizes : [100, 1000]) await benchN(n, reps ?? (n <= 100 ? 5 : 1));
