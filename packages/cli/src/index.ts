@@ -4,3 +4,4 @@ export type { Io } from './io.ts';
 export { processIo } from './io.ts';
 export { EXIT } from './context.ts';
 export { liveSnapshot } from './live.ts';
+export { fileFactsStore } from './facts-store.ts';
