@@ -15,7 +15,8 @@ export function locateIn(doc: Document, lines: LineCounter, file: string, path: 
     const seg = path[i]!;
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      // The last pair wins, as it does when the document becomes data.
+      const pair = node.items.findLast((p) => isScalar(p.key) && String(p.key.value) === String(seg));
       if (pair === undefined) break;
       const last = i === path.length - 1;
       const keyAt = rangeStart(pair.key);

@@ -163,3 +163,17 @@ links:
   const issues = issuesOf(t, () => parseTopology(text, 'many.yaml'));
   t.snapshot(issues.map(formatIssue).join('\n'));
 });
+
+test('messages about hostile input say what was refused and why', (t) => {
+  const messages: string[] = [];
+  const bomb = ['apiVersion: wirestate/v1', 'scopes: { pod: {} }', 'a0: &a0 [x,x,x,x,x,x,x,x,x,x]'];
+  for (let i = 1; i < 12; i++) bomb.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`);
+  const hostile = [
+    bomb.join('\n'),
+    `apiVersion: wirestate/v1\nscopes: { pod: {} }\nvms: [{ name: "vm1\\n<x>" }, { name: ${'v'.repeat(5000)} }]\n`,
+    'apiVersion: wirestate/v1\nscopes: { pod: {} }\nlinks: [{ name: "еth0", kind: tap }]\nscopes: {}\n',
+    'apiVersion: wirestate/v1\nscopes: { pod: { netns: "/run/netns/../../etc", resolvConf: "resolv.conf" } }\n',
+  ];
+  for (const text of hostile) messages.push(...issuesOf(t, () => parseTopology(text, 'hostile.yaml')).map(formatIssue));
+  t.snapshot(messages);
+});
