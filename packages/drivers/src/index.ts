@@ -11,3 +11,5 @@ export { createLibvirtDriver, captureLibvirt, stateFromCapture, networkXml, pars
 export type { LibvirtDriver, LibvirtDriverOptions, LibvirtCapture } from './libvirt/index.ts';
 export { createDnsmasqDriver, configText, hostsText, parseHosts } from './dnsmasq/index.ts';
 export type { DnsmasqDriver, DnsmasqDriverOptions } from './dnsmasq/index.ts';
+export { createCniDriver, parseCniResult, parseCniError, parseNetworkConfig, readNetworkConfig, parseResolvConf, resolvConfOf, readResolver, recordPath, readRecord, CNI_RECORD_VERSION, kindOfCniCode } from './cni/index.ts';
+export type { CniDriver, CniDriverOptions, CniPluginError, NetworkConfig, PluginConfig, CniRecord } from './cni/index.ts';
