@@ -17,15 +17,23 @@ export interface RawIssue extends Issue {
  * (an IPv6 reservation is also "outside" an IPv4 subnet).
  */
 export class Collector {
-  readonly issues: RawIssue[] = [];
+  private readonly found: RawIssue[] = [];
   private readonly seen = new Set<string>();
+  private dropped = 0;
 
   /** Records one issue unless its path already has one. */
   add(code: IssueCode, path: Path, message: string): void {
     const key = pathKey(path);
-    if (this.seen.has(key) || this.issues.length >= LIMITS.maxIssues) return;
+    if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.issues.push({ code, path: [...path], message });
+    if (this.found.length < LIMITS.maxIssues) this.found.push({ code, path: [...path], message });
+    else this.dropped++;
+  }
+
+  /** The issues, ending with a note of how many were left out past the limit. */
+  get issues(): readonly RawIssue[] {
+    if (this.dropped === 0) return this.found;
+    return [...this.found, { code: 'too_large', path: [], message: `${this.dropped} more issues not listed (the limit is ${LIMITS.maxIssues}); fix these first` }];
   }
 
   /** Whether a field already has an issue (rules that would fault it again skip it). */
@@ -35,7 +43,7 @@ export class Collector {
 
   /** Whether any issue was recorded. */
   get failed(): boolean {
-    return this.issues.length > 0;
+    return this.found.length > 0;
   }
 }
 

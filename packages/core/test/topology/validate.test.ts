@@ -214,3 +214,11 @@ test('the issue codes of a topology built in TypeScript match those of the same 
   const yaml = JSON.stringify(input);
   t.deepEqual(codes(issuesOf(t, () => validateTopology(input))), codes(issuesOf(t, () => parseTopology(yaml, 'a.json'))));
 });
+
+test('past the issue limit the rest is counted, not listed', (t) => {
+  const vms = Array.from({ length: LIMITS.maxIssues + 50 }, (_, i) => ({ name: `vm${i}`, colour: 'red' }));
+  const issues = issuesOf(t, () => validateTopology({ ...seed(), vms }));
+  t.is(issues.length, LIMITS.maxIssues + 1);
+  t.is(issues.at(-1)?.code, 'too_large');
+  t.regex(issues.at(-1)?.message ?? '', /^50 more issues not listed/);
+});

@@ -3,27 +3,27 @@ import type { Collector } from '../collector.ts';
 import { ifname } from '../text.ts';
 import type { View } from '../view.ts';
 
-const LINK_FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
-  peer: ['veth'],
-  peerScope: ['veth'],
-  parent: ['macvtap', 'macvlan'],
-  mode: ['macvtap', 'macvlan'],
-};
+const LINK_FIELDS_BY_KIND: readonly (readonly [string, readonly string[]])[] = [
+  ['peer', ['veth']],
+  ['peerScope', ['veth']],
+  ['parent', ['macvtap', 'macvlan']],
+  ['mode', ['macvtap', 'macvlan']],
+];
 
-const BINDING_FIELDS_BY_MODE: Readonly<Record<string, readonly string[]>> = {
-  bridge: ['libvirt-network', 'bridge'],
-  network: ['libvirt-network'],
-  bridgeAddress: ['libvirt-network'],
+const BINDING_FIELDS_BY_MODE: readonly (readonly [string, readonly string[]])[] = [
+  ['bridge', ['libvirt-network', 'bridge']],
+  ['network', ['libvirt-network']],
+  ['bridgeAddress', ['libvirt-network']],
   // macvtap hands the pod NIC's MAC to the VM with no DHCP server: nothing would carry these.
-  gateway: ['libvirt-network', 'bridge'],
-  dns: ['libvirt-network', 'bridge'],
-  macvtapMode: ['macvtap'],
-};
+  ['gateway', ['libvirt-network', 'bridge']],
+  ['dns', ['libvirt-network', 'bridge']],
+  ['macvtapMode', ['macvtap']],
+];
 
 /** Checks kind-, mode- and type-specific fields. */
 export function checkKinds(view: View, issues: Collector): void {
   for (const { value: link, path } of view.lists.links) {
-    for (const [field, kinds] of Object.entries(LINK_FIELDS_BY_KIND)) {
+    for (const [field, kinds] of LINK_FIELDS_BY_KIND) {
       if ((link as unknown as Record<string, unknown>)[field] !== undefined && !kinds.includes(link.kind)) {
         issues.add('invalid_field', [...path, field], `"${field}" applies only to ${kinds.join('/')} links, not ${link.kind}`);
       }
@@ -36,7 +36,7 @@ export function checkKinds(view: View, issues: Collector): void {
     }
   }
   for (const { value: b, path } of view.lists.bindings) {
-    for (const [field, modes] of Object.entries(BINDING_FIELDS_BY_MODE)) {
+    for (const [field, modes] of BINDING_FIELDS_BY_MODE) {
       if ((b as unknown as Record<string, unknown>)[field] !== undefined && !modes.includes(b.mode)) {
         issues.add('invalid_field', [...path, field], `"${field}" does not apply to a ${b.mode} binding (only ${modes.join(', ')})`);
       }
