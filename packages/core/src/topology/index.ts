@@ -5,4 +5,3 @@ export { parseTopology } from './parse.ts';
 export { validateTopology } from './validate.ts';
 export { ISSUE_CODES, type IssueCode } from './codes.ts';
 export { LIMITS } from './limits.ts';
-export { defaultBridgeName, defaultNetworkName } from './derived.ts';

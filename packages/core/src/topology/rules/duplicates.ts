@@ -1,7 +1,8 @@
 /** Two things claiming one identity: names, MACs, IPs, bridges, routes, pod NICs. */
 import { parseCidr, parseIp, normalizeRouteDst } from '../addr.ts';
 import type { Collector, Path } from '../collector.ts';
-import { defaultBridgeName, defaultNetworkName } from '../derived.ts';
+// The expansion step's own defaults, so validation and expansion can never disagree.
+import { defaultBridge as defaultBridgeName, defaultNetwork as defaultNetworkName } from '../../expand/names.ts';
 import { toDotPath } from '../../errors.ts';
 import type { Entry, View } from '../view.ts';
 

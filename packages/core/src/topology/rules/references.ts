@@ -4,7 +4,8 @@
  * so one mistake does not cascade into unknown-reference noise.
  */
 import type { Collector, Path } from '../collector.ts';
-import { defaultBridgeName, defaultNetworkName } from '../derived.ts';
+// The expansion step's own defaults, so validation and expansion can never disagree.
+import { defaultBridge as defaultBridgeName, defaultNetwork as defaultNetworkName } from '../../expand/names.ts';
 import { rawScope, rawString, type View } from '../view.ts';
 
 /**
