@@ -1,5 +1,6 @@
 /** parseTopology: YAML in, a normalized topology or located issues out. */
 import test from 'ava';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { formatIssue } from '../../src/errors.ts';
 import { LIMITS, parseTopology } from '../../src/topology/index.ts';
 import { SEED_YAML, codes, data, issuesOf, only } from './helpers.ts';
@@ -176,4 +177,14 @@ test('messages about hostile input say what was refused and why', (t) => {
   ];
   for (const text of hostile) messages.push(...issuesOf(t, () => parseTopology(text, 'hostile.yaml')).map(formatIssue));
   t.snapshot(messages);
+});
+
+test('every example and scenario topology in the repository parses', (t) => {
+  const root = new URL('../../../../', import.meta.url);
+  const files = [
+    ...readdirSync(new URL('docs/examples/', root)).map((d) => `docs/examples/${d}/topology.yaml`),
+    ...readdirSync(new URL('packages/fixtures/scenarios/', root)).map((d) => `packages/fixtures/scenarios/${d}/topology.yaml`),
+  ].filter((f) => existsSync(new URL(f, root)));
+  t.true(files.length > 0);
+  for (const f of files) t.notThrows(() => parseTopology(readFileSync(new URL(f, root), 'utf8'), f), f);
 });
