@@ -4,14 +4,14 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Driver, Op, OpOf, OpOutcome, Scope, Scopes, State } from '@wirestate/core';
-import { WirestateError } from '@wirestate/core';
+import { WirestateError, scopeOf } from '@wirestate/core';
 import { netlinkError } from './errors.ts';
 import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } from './execute.ts';
 import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
 import { RTM } from './constants.ts';
 import { linkIndexes, normalizeDump, type RawDump } from './normalize.ts';
 import type { NetlinkPort } from './port.ts';
-import { ScopePorts, defaultPortFactory, type PortFactory, type PortOptions } from './scope-ports.ts';
+import { ScopePorts, defaultPortFactory, type PortFactory, type PortOptions, type ScopeContext } from './scope-ports.ts';
 
 /** Options of `createNetlinkDriver`. */
 export interface NetlinkDriverOptions extends PortOptions {
@@ -21,12 +21,6 @@ export interface NetlinkDriverOptions extends PortOptions {
   readonly portFactory?: PortFactory;
   /** Runs `ip tuntap` (tests inject failures); default: execFile. */
   readonly exec?: ExecRunner;
-  /**
-   * From how many `link.delete` ops of one scope a batch deletes them as one group
-   * (`ip link set X group G` each, then one `ip link delete group G`): the kernel then
-   * waits for one RCU grace period instead of one per device. Default 4.
-   */
-  readonly groupDeleteThreshold?: number;
 }
 
 /** Runs the three dumps of one namespace, one after the other on its socket. */
@@ -61,7 +55,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     ports.learn([scope]);
     const ctx = ports.get(scope.name);
     try {
-      const raw = await dumpPort(ctx.port);
+      const raw = ctx.port.remote !== undefined ? await ctx.port.remote.dumpAll(scope) : await dumpPort(ctx.port);
       ctx.indexes.clear();
       for (const [name, index] of linkIndexes(raw.links)) ctx.indexes.set(name, index);
       return raw;
@@ -89,6 +83,28 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     }
   }
 
+  /**
+   * The context of an op that its scope's worker can run whole (one IPC round trip for a
+   * batch instead of one per request); a veth whose peer goes to another scope cannot.
+   */
+  function remoteScope(op: Op): ScopeContext | undefined {
+    if (op.type === 'link.create' && op.link.peerScope !== undefined && op.link.peerScope !== op.link.scope) return undefined;
+    if (!['link.create', 'link.delete', 'link.set', 'address.add', 'address.delete', 'route.add', 'route.delete'].includes(op.type)) {
+      return undefined;
+    }
+    const ctx = ports.get(scopeOf(op));
+    return ctx.port.remote !== undefined ? ctx : undefined;
+  }
+
+  async function runRemote(ctx: ScopeContext, ops: readonly Op[]): Promise<OpOutcome[]> {
+    const wire = await ctx.port.remote!.executeOps(ctx.scope, ops);
+    // The worker changed links: the indexes this side cached may be stale.
+    if (ops.some((op) => op.type === 'link.create' || op.type === 'link.delete')) ctx.indexes.clear();
+    return wire.map((w) =>
+      w.ok ? { ok: true } : { ok: false, error: new WirestateError(w.kind, w.message, w.code !== undefined ? { code: w.code } : {}) },
+    );
+  }
+
   return {
     name: 'netlink',
     dumpScope,
@@ -107,6 +123,12 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
 
     async execute(op) {
       try {
+        const ctx = remoteScope(op);
+        if (ctx !== undefined) {
+          const [outcome] = await runRemote(ctx, [op]);
+          if (outcome !== undefined && !outcome.ok) throw outcome.error;
+          return;
+        }
         await executeOp(x, op);
       } catch (err) {
         throw err instanceof WirestateError ? err : netlinkError(describeOp(op), err);
@@ -115,8 +137,27 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
 
     async executeBatch(ops) {
       const outcomes: Promise<OpOutcome>[] = new Array(ops.length);
+      const remote = new Map<ScopeContext, number[]>();
+      ops.forEach((op, i) => {
+        let ctx: ScopeContext | undefined;
+        try {
+          ctx = remoteScope(op);
+        } catch (err) {
+          outcomes[i] = Promise.resolve({ ok: false, error: netlinkError(describeOp(op), err) });
+          return;
+        }
+        if (ctx !== undefined) remote.set(ctx, [...(remote.get(ctx) ?? []), i]);
+      });
+      for (const [ctx, at] of remote) {
+        const done = runRemote(
+          ctx,
+          at.map((i) => ops[i]!),
+        ).catch((err: unknown) => at.map((i) => ({ ok: false, error: netlinkError(describeOp(ops[i]!), err) }) as const));
+        at.forEach((i, k) => (outcomes[i] = done.then((r) => r[k]!)));
+      }
       const deletes = new Map<string, number[]>();
       ops.forEach((op, i) => {
+        if (outcomes[i] !== undefined) return;
         if (op.type === 'link.delete') {
           const at = deletes.get(op.link.scope) ?? [];
           at.push(i);

@@ -74,7 +74,10 @@ export function kindOfErrno(code: string | undefined): ErrorKind {
 
 /** Wraps a failure as `CONTEXT: EEXIST (file exists)` with its kind and code. */
 export function netlinkError(context: string, err: unknown): WirestateError {
-  if (err instanceof WirestateError && err.message.startsWith(context)) return err;
+  if (err instanceof WirestateError) {
+    if (err.message.startsWith(context)) return err;
+    return new WirestateError(err.kind, `${context}: ${err.message}`, { cause: err, ...(err.code !== undefined && { code: err.code }) });
+  }
   const code = errnoOf(err);
   const detail =
     code !== undefined

@@ -202,7 +202,7 @@ export async function deleteLink(x: ExecContext, op: OpOf<'link.delete'>): Promi
   const ctx = x.ports.get(op.link.scope);
   await step(describeOp(op), () => ctx.port.request(delLinkRequest(op.link.name)));
   ctx.indexes.delete(op.link.name);
-  if (op.link.peer !== undefined) x.ports.get(op.link.peerScope ?? op.link.scope).indexes.delete(op.link.peer);
+  if (op.link.peer !== undefined) x.ports.peek(op.link.peerScope ?? op.link.scope)?.indexes.delete(op.link.peer);
 }
 
 /**

@@ -4,6 +4,8 @@
  * (`socketPort`) or in a worker inside the namespace (`workerPort`); tests and recordings
  * can wrap either one.
  */
+import type { ErrorKind, Op, Scope } from '@wirestate/core';
+import type { RawDump } from './normalize.ts';
 
 /** One rtnetlink request, already encoded. */
 export interface NlRequest {
@@ -15,8 +17,26 @@ export interface NlRequest {
   readonly payload: Uint8Array;
 }
 
+/** An op outcome as it crosses a process boundary (errors as plain data). */
+export type WireOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly kind: ErrorKind; readonly message: string; readonly code?: string };
+
+/**
+ * Work a port can do next to its socket, saving a round trip per request: a whole batch of
+ * single-scope ops, or the three dumps of a snapshot.
+ */
+export interface RemoteExecution {
+  /** Executes independent ops of one scope next to the socket, outcomes in order. */
+  executeOps(scope: Scope, ops: readonly Op[]): Promise<readonly WireOutcome[]>;
+  /** The three raw dumps of the namespace, one after the other. */
+  dumpAll(scope: Scope): Promise<RawDump>;
+}
+
 /** A port to one namespace's rtnetlink socket. */
 export interface NetlinkPort {
+  /** Present when the socket lives in a worker that can run ops itself. */
+  readonly remote?: RemoteExecution;
   /**
    * Sends one request; resolves with the payloads of its reply messages (empty for a bare
    * ACK), rejects with the package's `Request rejected: EXXX` error. Calls made without
@@ -42,6 +62,8 @@ export interface SocketOptions {
   readonly recvBufferSize?: number;
   /** Maximum requests in flight; absent: derived from the receive buffer actually granted. */
   readonly maxInFlight?: number;
+  /** For ports that run ops themselves: see `NetlinkDriverOptions.groupDeleteThreshold`. */
+  readonly groupDeleteThreshold?: number;
 }
 
 /** The receive buffer wirestate asks for: 4 MiB. */

@@ -16,6 +16,12 @@ export type PortFactory = (scope: Scope) => NetlinkPort;
 /** How ports are made by default. */
 export interface PortOptions extends SocketOptions {
   /**
+   * From how many `link.delete` ops of one scope a batch deletes them as one group
+   * (`ip link set X group G` each, then one `ip link delete group G`): the kernel then
+   * waits for one RCU grace period instead of one per device. Default 4.
+   */
+  readonly groupDeleteThreshold?: number;
+  /**
    * Open the socket of a scope without a netns in this process instead of a worker. Faster
    * to start, but a receive-buffer overrun in the `netlink` package then aborts this process.
    */
@@ -27,6 +33,7 @@ export function defaultPortFactory(options: PortOptions = {}): PortFactory {
   const socket = {
     ...(options.recvBufferSize !== undefined && { recvBufferSize: options.recvBufferSize }),
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
+    ...(options.groupDeleteThreshold !== undefined && { groupDeleteThreshold: options.groupDeleteThreshold }),
   };
   return (scope) => {
     const path = netnsPath(scope);
@@ -81,6 +88,11 @@ export class ScopePorts {
     const ctx: ScopeContext = { scope, port: this.factory(scope), indexes: new Map() };
     this.contexts.set(name, ctx);
     return ctx;
+  }
+
+  /** The context of a scope already in use, without opening anything. */
+  peek(name: string): ScopeContext | undefined {
+    return this.contexts.get(name);
   }
 
   /** Closes every socket. */

@@ -6,7 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { NetlinkPort, NlRequest, SocketOptions } from './port.ts';
+import type { RawDump } from './normalize.ts';
+import type { NetlinkPort, NlRequest, SocketOptions, WireOutcome } from './port.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /** How to start the worker. */
@@ -56,6 +57,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
         ...process.env,
         ...(options.recvBufferSize !== undefined && { WIRESTATE_NL_RCVBUF: String(options.recvBufferSize) }),
         ...(options.maxInFlight !== undefined && { WIRESTATE_NL_INFLIGHT: String(options.maxInFlight) }),
+        ...(options.groupDeleteThreshold !== undefined && { WIRESTATE_NL_GROUP_DELETE: String(options.groupDeleteThreshold) }),
       },
     });
     child = c;
@@ -132,6 +134,10 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
   }
 
   return {
+    remote: {
+      executeOps: (scope, ops) => call<readonly WireOutcome[]>({ t: 'exec', scope, ops }),
+      dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
+    },
     request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
     dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),
     openNetns: (path) => call<number>({ t: 'open', path }),

@@ -1,15 +1,25 @@
 /** Messages between the driver and a netlink worker over the IPC channel (structured clone). */
+import type { Op, Scope } from '@wirestate/core';
+import type { RawDump } from './normalize.ts';
+import type { WireOutcome } from './port.ts';
 
 /** Driver → worker. */
 export type ToWorker =
   | { readonly t: 'req'; readonly id: number; readonly type: number; readonly flags: number; readonly payload: Uint8Array }
   | { readonly t: 'dump'; readonly id: number; readonly type: number; readonly payload: Uint8Array }
   | { readonly t: 'open'; readonly id: number; readonly path: string }
-  | { readonly t: 'closefd'; readonly id: number; readonly fd: number };
+  | { readonly t: 'closefd'; readonly id: number; readonly fd: number }
+  | {
+      readonly t: 'exec';
+      readonly id: number;
+      readonly scope: Scope;
+      readonly ops: readonly Op[];
+    }
+  | { readonly t: 'dumpAll'; readonly id: number; readonly scope: Scope };
 
 /** One answer. */
 export type WorkerResult =
-  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null }
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | readonly WireOutcome[] | RawDump }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** Worker → driver: `ready` once the socket is open, then batches of results. */

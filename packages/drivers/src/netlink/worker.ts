@@ -1,9 +1,13 @@
 /**
  * Entry of the netlink worker: started inside a namespace (`nsenter --net=PATH -- node
- * worker.ts`), it owns that namespace's rtnetlink socket and serves raw requests over the
- * IPC channel. Node cannot setns(), and a socket's namespace is fixed at creation; the
- * worker also confines the `netlink` package's abort on receive-buffer overrun to itself.
+ * worker.ts`), it owns that namespace's rtnetlink socket and serves raw requests, whole
+ * batches of ops and snapshot dumps over the IPC channel. Node cannot setns(), and a
+ * socket's namespace is fixed at creation; the worker also confines the `netlink`
+ * package's abort on receive-buffer overrun to itself.
  */
+import type { Scope } from '@wirestate/core';
+import { createNetlinkDriver, type NetlinkDriver } from './driver.ts';
+import type { NetlinkPort, WireOutcome } from './port.ts';
 import { socketPort } from './socket-port.ts';
 import type { FromWorker, ToWorker, WorkerResult } from './worker-protocol.ts';
 
@@ -16,6 +20,24 @@ if (send === undefined) {
 const recv = Number(process.env.WIRESTATE_NL_RCVBUF ?? '') || undefined;
 const cap = Number(process.env.WIRESTATE_NL_INFLIGHT ?? '') || undefined;
 const port = socketPort({ ...(recv !== undefined && { recvBufferSize: recv }), ...(cap !== undefined && { maxInFlight: cap }) });
+// The driver inside the worker sees one local socket for whatever scope it is asked about.
+const local: NetlinkPort = { ...port, close: async () => undefined };
+const groupDeleteThreshold = Number(process.env.WIRESTATE_NL_GROUP_DELETE ?? '') || undefined;
+const drivers = new Map<string, NetlinkDriver>();
+
+/** The in-worker driver of a scope: already inside the namespace, the scope keeps its name and loses its netns. */
+function driverFor(scope: Scope): NetlinkDriver {
+  let d = drivers.get(scope.name);
+  if (d === undefined) {
+    d = createNetlinkDriver({
+      scopes: [{ name: scope.name }],
+      portFactory: () => local,
+      ...(groupDeleteThreshold !== undefined && { groupDeleteThreshold }),
+    });
+    drivers.set(scope.name, d);
+  }
+  return d;
+}
 
 // Results leave in batches, one IPC message per turn of the event loop.
 let pending: WorkerResult[] = [];
@@ -29,15 +51,26 @@ function flush(): void {
   send!({ t: 'res', results } satisfies FromWorker);
 }
 
+async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<readonly WireOutcome[]> {
+  const outcomes = await driverFor(m.scope).executeBatch!(m.ops);
+  return outcomes.map((o) =>
+    o.ok ? { ok: true } : { ok: false, kind: o.error.kind, message: o.error.message, ...(o.error.code !== undefined && { code: o.error.code }) },
+  );
+}
+
 function serve(m: ToWorker): void {
-  const work: Promise<Uint8Array[] | number | null> =
+  const work: Promise<Extract<WorkerResult, { ok: true }>['value']> =
     m.t === 'req'
       ? port.request({ type: m.type, flags: m.flags, payload: Buffer.from(m.payload) })
       : m.t === 'dump'
         ? port.dump(m.type, Buffer.from(m.payload))
         : m.t === 'open'
           ? port.openNetns(m.path)
-          : port.closeFd(m.fd).then(() => null);
+          : m.t === 'closefd'
+            ? port.closeFd(m.fd).then(() => null)
+            : m.t === 'exec'
+              ? execute(m)
+              : driverFor(m.scope).dumpScope({ name: m.scope.name });
   work.then(
     (value) => reply({ id: m.id, ok: true, value }),
     (err: unknown) => reply({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
