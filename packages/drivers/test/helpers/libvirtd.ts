@@ -5,12 +5,15 @@
  * Reached with `qemu:///system?socket=<dir>/run/libvirt-sock`; stopped by its pid (and the
  * dnsmasq processes it spawned, which libvirt detaches) at teardown, also on failure.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { sh } from './netns.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** A running private libvirtd. */
 export interface Libvirtd {
@@ -110,11 +113,31 @@ async function killPid(pid: number): Promise<void> {
   await waitGone(pid, 2000);
 }
 
-/** Starts a private libvirtd in `netns` and registers its stop as a teardown of `t`. */
+/** Starts a private libvirtd in `netns` and registers its stop as a teardown of `t` (logs kept when `t` failed). */
 export async function startLibvirtd(t: ExecutionContext, netns: string): Promise<Libvirtd> {
+  // Filled as start-up proceeds, so the teardown cleans up whatever got made.
+  const made: { lv?: Libvirtd; dir?: string } = {};
+  t.teardown(async () => {
+    await made.lv?.stop();
+    if (made.dir === undefined) return;
+    if (t.passed) rmSync(made.dir, { recursive: true, force: true });
+    else t.log(`libvirtd logs kept in ${made.dir}`);
+  });
+  made.lv = await launchLibvirtd(netns, (d) => {
+    made.dir = d;
+  });
+  return made.lv;
+}
+
+/**
+ * Starts a private libvirtd in `netns` and waits until it answers; the caller stops it.
+ * `onDir` learns the temp dir first, so a caller can clean up even when start-up fails.
+ */
+export async function launchLibvirtd(netns: string, onDir: (dir: string) => void = () => undefined): Promise<Libvirtd> {
   ensureLibvirtUsers();
   for (const [, mountPoint] of MOUNTS) if (!existsSync(mountPoint)) mkdirSync(mountPoint, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'wirestate-libvirtd-'));
+  onDir(dir);
   for (const [sub] of MOUNTS) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(
     join(dir, 'etc', 'libvirtd.conf'),
@@ -158,21 +181,24 @@ export async function startLibvirtd(t: ExecutionContext, netns: string): Promise
       // netns already gone
     }
   };
-  t.teardown(async () => {
-    await stop();
-    if (t.passed) rmSync(dir, { recursive: true, force: true });
-    else t.log(`libvirtd logs kept in ${dir}`);
-  });
+  const handle: Libvirtd = { uri, pid, dir, dnsmasqPids, stop };
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (exited) throw new Error(`libvirtd exited during start-up; logs in ${dir}: ${readFileSync(join(dir, 'libvirtd.out'), 'utf8').slice(-2000)}`);
+    if (exited) {
+      await stop();
+      throw new Error(`libvirtd exited during start-up; logs in ${dir}: ${readFileSync(join(dir, 'libvirtd.out'), 'utf8').slice(-2000)}`);
+    }
     try {
-      execFileSync('virsh', ['-c', uri, 'version'], { stdio: 'ignore', timeout: 60_000 });
+      // Asynchronous: the first answer waits for libvirtd's qemu probe, other tests go on meanwhile.
+      await execFileAsync('virsh', ['-c', uri, 'version'], { timeout: 60_000 });
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`libvirtd did not answer within 90 s; logs in ${dir}`);
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`libvirtd did not answer within 90 s; logs in ${dir}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { uri, pid, dir, dnsmasqPids, stop };
+  return handle;
 }
