@@ -14,7 +14,7 @@ export const ISSUE_CODES = {
   no_scopes: 'the topology declares no scope',
   scope_required: 'a resource, binding or VM leaves out `scope` while the topology declares several scopes',
   unsafe_string: 'a string holds a newline or other control character, a quote, `<`, `>`, `&` or NUL, which could inject into XML, dnsmasq files or argv',
-  invalid_name: 'an interface name the kernel refuses, or a libvirt, scope, server or container name that is not printable ASCII without separators',
+  invalid_name: 'an interface name over 15 bytes or outside letters, digits, `_`, `-`, `.`; a libvirt or DHCP server name outside letters, digits, `_-.+:@`; a scope name outside `[A-Za-z0-9_.-]`; any name starting with `-`, non-ASCII (look-alikes) or `.`/`..`',
   invalid_hostname: 'a hostname or DNS search domain that is not RFC 1123',
   invalid_mac: 'a MAC address that is malformed, multicast or all zeros',
   invalid_ip: 'an IP address that is malformed or of the wrong family',

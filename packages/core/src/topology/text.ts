@@ -60,9 +60,21 @@ function byteLength(value: string): number {
   return encoder.encode(value).length;
 }
 
-/** A kernel interface name: 1..15 bytes, not `.`/`..`, no `/`, `:`, whitespace or `%` (ip's name template), printable ASCII. */
+// Beyond what the kernel and libvirt refuse, names keep to characters that mean nothing in
+// a dnsmasq option line (where "," separates values and "#" starts a comment), a shell or a
+// file name: interface names to letters, digits, "_", "-" and "."; libvirt and server names
+// may also hold "+", ":" and "@".
+const NAME_CHARS = /^[A-Za-z0-9_.+:@-]+$/;
+
+/** The first character of `v` outside `allowed` (a one-character-class regex). */
+function firstOutside(v: string, allowed: RegExp): string | undefined {
+  for (const ch of v) if (!allowed.test(ch)) return ch;
+  return undefined;
+}
+
+/** A kernel interface name: 1..15 bytes of letters, digits, `_`, `-`, `.`; not `.`/`..`; no leading `-`. */
 export const ifname: StringRule = (v) => {
-  if (/^[A-Za-z0-9_][\u0021-\u007e]{0,14}$/.test(v) && !/[/:%]/.test(v)) return undefined; // the common case, fast
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/.test(v)) return undefined; // the common case, fast
   const bad = (message: string): Finding => ({ code: 'invalid_name', message: `interface name ${JSON.stringify(v)} ${message}` });
   if (v === '') return bad('is empty');
   const odd = firstNonPrintable(v);
@@ -72,13 +84,15 @@ export const ifname: StringRule = (v) => {
   if (v === '.' || v === '..') return bad('is refused by the kernel');
   const m = /[/:%]/.exec(v);
   if (m) return bad(`contains ${describeChar(m[0])}, which the kernel or ip refuses in interface names`);
+  const other = firstOutside(v, /[A-Za-z0-9_.-]/);
+  if (other !== undefined) return bad(`contains ${describeChar(other)}; interface names are letters, digits, "_", "-" and "."`);
   if (v.startsWith('-')) return bad('starts with "-", which commands would read as an option');
   return undefined;
 };
 
-/** A libvirt network or domain name (also dnsmasq instance names): printable ASCII, no `/`, at most 200 bytes. */
+/** A libvirt network or domain name (also dnsmasq instance names): letters, digits, `_.+:@-`, no leading `-`, at most 200 characters. */
 export const libvirtName: StringRule = (v) => {
-  if (/^[A-Za-z0-9_][\u0021-\u002e\u0030-\u007e]{0,199}$/.test(v)) return undefined; // the common case, fast
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.+:@-]{0,199}$/.test(v)) return undefined; // the common case, fast
   const bad = (message: string): Finding => ({ code: 'invalid_name', message: `name ${JSON.stringify(v)} ${message}` });
   if (v === '') return bad('is empty');
   const odd = firstNonPrintable(v);
@@ -86,6 +100,8 @@ export const libvirtName: StringRule = (v) => {
   if (v.length > 200) return bad(`is ${v.length} characters long; at most 200 are allowed`);
   if (v.includes('/')) return bad('contains "/", which libvirt refuses (names become file names)');
   if (v === '.' || v === '..') return bad('is a path component, not a name');
+  const other = firstOutside(v, /[A-Za-z0-9_.+:@-]/);
+  if (other !== undefined) return bad(`contains ${describeChar(other)}; names are letters, digits, "_", "-", ".", "+", ":" and "@"`);
   if (v.startsWith('-')) return bad('starts with "-", which virsh would read as an option');
   return undefined;
 };
@@ -133,11 +149,10 @@ export const netns: StringRule = (v) => {
     return { code: 'invalid_path', message: `netns ${JSON.stringify(v)} must be pid:N with N a process id` };
   }
   if (v.startsWith('/')) return absolutePath(v);
-  const odd = firstNonPrintable(v);
-  if (v === '' || odd !== undefined || v.includes('/') || v === '.' || v === '..' || v.startsWith('-') || v.length > 255) {
+  if (!NAME_CHARS.test(v) || v === '.' || v === '..' || v.startsWith('-') || v.length > 255) {
     return {
       code: 'invalid_path',
-      message: `netns ${JSON.stringify(v)} must be a name (printable ASCII, no "/", not "." or ".."), an absolute path, or pid:N`,
+      message: `netns ${JSON.stringify(v)} must be a name (letters, digits, "_", "-", ".", "+", ":", "@"; not "." or ".."), an absolute path, or pid:N`,
     };
   }
   return undefined;
