@@ -5,6 +5,7 @@
  * process per op, plus the snapshot that follows. Each run gets a private libvirtd in a
  * fresh netns. Usage: node --import=tsx --conditions=wirestate-source bench/libvirt.ts [N…]
  */
+import { rmSync } from 'node:fs';
 import type { Network, Op, Scope } from '@wirestate/core';
 import { countingRunner } from '../packages/drivers/src/exec.ts';
 import { createLibvirtDriver } from '../packages/drivers/src/libvirt/index.ts';
@@ -84,6 +85,7 @@ async function runOnce(n: number, batched: boolean): Promise<Row> {
     return { n, mode: batched ? 'batched' : 'per-op', processes, applyMs, stepMs, snapshotProcesses: counter.count(), snapshotMs };
   } finally {
     await lv.stop();
+    rmSync(lv.dir, { recursive: true, force: true });
     deleteBenchNetns(ns);
   }
 }
