@@ -132,13 +132,15 @@ export const hostname: StringRule = (v) => {
   return undefined;
 };
 
-/** An absolute file path without `..` segments, printable ASCII. */
+/** An absolute file path without `..` segments, of letters, digits and `_.+:@-` between slashes. */
 export const absolutePath: StringRule = (v) => {
   const bad = (message: string): Finding => ({ code: 'invalid_path', message: `path ${JSON.stringify(v)} ${message}` });
   const odd = firstNonPrintable(v);
   if (odd !== undefined) return bad(oddMessage(odd, 'paths'));
   if (!v.startsWith('/')) return bad('must be absolute');
   if (v.split('/').includes('..')) return bad('must not contain ".." segments');
+  const other = firstOutside(v, /[A-Za-z0-9_.+:@/-]/);
+  if (other !== undefined) return bad(`contains ${describeChar(other)}; paths are letters, digits, "/", "_", "-", ".", "+", ":" and "@"`);
   return undefined;
 };
 
