@@ -222,3 +222,27 @@ test('past the issue limit the rest is counted, not listed', (t) => {
   t.is(issues.at(-1)?.code, 'too_large');
   t.regex(issues.at(-1)?.message ?? '', /^50 more issues not listed/);
 });
+
+test('an address, MAC or reservation IP may move: the place it leaves is no duplicate', (t) => {
+  const topo = validateTopology({
+    ...seed(),
+    links: [
+      { name: 'tap0', kind: 'tap', mac: '52:54:00:00:00:01', state: 'absent', master: 'br-gone' },
+      { name: 'tap1', kind: 'tap', mac: '52:54:00:00:00:01' },
+    ],
+    addresses: [
+      { dev: 'eth42', cidr: '10.244.0.5/24', state: 'absent' },
+      { dev: 'br-eth42', cidr: '10.244.0.5/24' },
+    ],
+    dhcpHosts: [
+      { network: 'pod-eth42', mac: '52:54:00:00:00:02', ip: '10.244.0.9', state: 'absent' },
+      { network: 'pod-eth42', mac: '52:54:00:00:00:03', ip: '10.244.0.9' },
+    ],
+  });
+  t.is(topo.addresses?.length, 2);
+});
+
+test('one link declared both present and absent is still a duplicate', (t) => {
+  const input = { ...seed(), links: [{ name: 'br0', kind: 'bridge' }, { name: 'br0', kind: 'bridge', state: 'absent' }] };
+  t.deepEqual(codes(issuesOf(t, () => validateTopology(input))), ['duplicate@["links",1,"name"]']);
+});

@@ -29,6 +29,8 @@ function report<T>(entries: readonly Entry<T>[], claims: Claims<T>, issues: Coll
 }
 
 const ipKey = (v: string): string => parseIp(v)?.text ?? v;
+// An address or MAC may move: leaving one place (`state: absent`) while taking another is no clash.
+const present = (e: Entry<{ readonly state?: string }>): boolean => e.value.state !== 'absent';
 const s = (scope: string | undefined): string => scope ?? '';
 const inScope = (scope: string | undefined): string => (scope === undefined ? '' : ` in scope ${scope}`);
 const field =
@@ -82,19 +84,19 @@ export function checkDuplicates(view: View, issues: Collector): void {
   );
   report(
     lists.links,
-    { key: (e) => (e.value.mac === undefined ? undefined : `${s(e.scope)}/${e.value.mac.toLowerCase()}`), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
+    { key: (e) => (e.value.mac === undefined || !present(e) ? undefined : `${s(e.scope)}/${e.value.mac.toLowerCase()}`), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
     issues,
   );
   report(
     lists.vmInterfaces,
-    { key: (e) => `${s(e.scope)}/${e.value.mac.toLowerCase()}`, at: field('mac'), what: (e) => `VM interface MAC ${e.value.mac}${inScope(e.scope)}` },
+    { key: (e) => (present(e) ? `${s(e.scope)}/${e.value.mac.toLowerCase()}` : undefined), at: field('mac'), what: (e) => `VM interface MAC ${e.value.mac}${inScope(e.scope)}` },
     issues,
   );
 
   const addressIp = (cidr: string) => parseCidr(cidr)?.ip.text ?? cidr;
   report(
     lists.addresses,
-    { key: (e) => `${s(e.scope)}/${addressIp(e.value.cidr)}`, at: field('cidr'), what: (e) => `address ${addressIp(e.value.cidr)}${inScope(e.scope)}` },
+    { key: (e) => (present(e) ? `${s(e.scope)}/${addressIp(e.value.cidr)}` : undefined), at: field('cidr'), what: (e) => `address ${addressIp(e.value.cidr)}${inScope(e.scope)}` },
     issues,
   );
 
@@ -140,7 +142,7 @@ export function checkDuplicates(view: View, issues: Collector): void {
   );
   report(
     lists.dhcpHosts,
-    { key: (e) => `${s(e.scope)}/${server(e.value)}/${ipKey(e.value.ip)}`, at: field('ip'), what: (e) => `IP ${e.value.ip} on ${serverText(e.value)}` },
+    { key: (e) => (present(e) ? `${s(e.scope)}/${server(e.value)}/${ipKey(e.value.ip)}` : undefined), at: field('ip'), what: (e) => `IP ${e.value.ip} on ${serverText(e.value)}` },
     issues,
   );
 

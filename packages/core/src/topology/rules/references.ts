@@ -77,6 +77,8 @@ export function checkReferences(view: View, issues: Collector): void {
     }
   }
   for (const e of lists.links) {
+    // Deleting a link needs neither its master nor its lower device.
+    if (e.value.state === 'absent') continue;
     const { master, parent } = e.value;
     if (typeof master === 'string' && master !== e.value.name) {
       const kind = links.get(e.scope, master);
