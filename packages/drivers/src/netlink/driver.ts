@@ -111,7 +111,20 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
 
     async snapshot(scopes) {
       ports.learn(scopes);
-      const parts = await Promise.all(scopes.map(async (s) => normalizeDump(await dumpScope(s), s.name)));
+      const parts = await Promise.all(
+        scopes.map(async (s) => {
+          ports.learn([s]);
+          const ctx = ports.get(s.name);
+          if (ctx.port.remote === undefined) return normalizeDump(await dumpScope(s), s.name);
+          // Decoded in the worker: 300 KB of state cross the IPC channel instead of 4 MB of dumps.
+          ctx.indexes.clear();
+          try {
+            return await ctx.port.remote.snapshot(s);
+          } catch (err) {
+            throw netlinkError(`reading links, addresses and routes of scope ${s.name}`, err);
+          }
+        }),
+      );
       const state = { links: {}, addresses: {}, routes: {} } as { -readonly [K in 'links' | 'addresses' | 'routes']: State[K] };
       for (const p of parts) {
         Object.assign(state.links, p.links);

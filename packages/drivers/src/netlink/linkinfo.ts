@@ -3,7 +3,7 @@
  * and its kind-specific data (veth peer, macvlan mode, tun type).
  */
 import type { MacvlanMode } from '@wirestate/core';
-import { attr, attrStr, attrU32, ifinfomsg, parseAttrs, str, u32 } from './attrs.ts';
+import { attr, attrStr, attrU32, ifinfomsg, parseAttrs, u32 } from './attrs.ts';
 import { IFF_TAP, IFF_TUN, IFF_UP, IFLA, IFLA_INFO, IFLA_MACVLAN_MODE, IFLA_TUN_TYPE, VETH_INFO_PEER } from './constants.ts';
 
 /** MACVLAN_MODE_* values by model name. */
@@ -53,27 +53,32 @@ export interface LinkInfoSpec {
 
 /** Decodes an IFLA_LINKINFO payload. */
 export function decodeLinkInfo(payload: Uint8Array): LinkInfo {
-  const info = parseAttrs(payload);
-  const kind = str(info.get(IFLA_INFO.KIND));
-  const slaveKind = str(info.get(IFLA_INFO.SLAVE_KIND));
-  const dataBuf = info.get(IFLA_INFO.DATA);
-  const data = dataBuf === undefined ? undefined : parseAttrs(dataBuf);
-  let tunType: LinkInfo['tunType'];
-  let macvlanMode: MacvlanMode | undefined;
-  if (kind === 'tun' && data !== undefined) {
-    const t = data.get(IFLA_TUN_TYPE)?.[0];
-    tunType = t === IFF_TAP ? 'tap' : t === IFF_TUN ? 'tun' : undefined;
+  const b = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const out: { -readonly [K in keyof LinkInfo]: LinkInfo[K] } = {};
+  let data: Buffer | undefined;
+  let pos = 0;
+  while (pos + 4 <= b.length) {
+    const len = b.readUInt16LE(pos);
+    if (len < 4 || pos + len > b.length) break;
+    const type = b.readUInt16LE(pos + 2) & 0x3fff;
+    const end = b[pos + len - 1] === 0 ? pos + len - 1 : pos + len;
+    if (type === IFLA_INFO.KIND) out.kind = b.toString('utf8', pos + 4, end);
+    else if (type === IFLA_INFO.SLAVE_KIND) out.slaveKind = b.toString('utf8', pos + 4, end);
+    else if (type === IFLA_INFO.DATA) data = b.subarray(pos + 4, pos + len);
+    pos += (len + 3) & ~3;
   }
-  if ((kind === 'macvlan' || kind === 'macvtap') && data !== undefined) {
-    const m = u32(data.get(IFLA_MACVLAN_MODE));
-    macvlanMode = (Object.keys(MACVLAN_MODES) as MacvlanMode[]).find((k) => MACVLAN_MODES[k] === m);
+  // Only tun and macvlan/macvtap data matter; a bridge's holds ~40 attributes left unread.
+  if (out.kind === 'tun' && data !== undefined) {
+    const t = parseAttrs(data).get(IFLA_TUN_TYPE)?.[0];
+    if (t === IFF_TAP) out.tunType = 'tap';
+    else if (t === IFF_TUN) out.tunType = 'tun';
   }
-  return {
-    ...(kind !== undefined && { kind }),
-    ...(slaveKind !== undefined && { slaveKind }),
-    ...(tunType !== undefined && { tunType }),
-    ...(macvlanMode !== undefined && { macvlanMode }),
-  };
+  if ((out.kind === 'macvlan' || out.kind === 'macvtap') && data !== undefined) {
+    const m = u32(parseAttrs(data).get(IFLA_MACVLAN_MODE));
+    const mode = (Object.keys(MACVLAN_MODES) as MacvlanMode[]).find((k) => MACVLAN_MODES[k] === m);
+    if (mode !== undefined) out.macvlanMode = mode;
+  }
+  return out;
 }
 
 /** Parses `aa:bb:cc:dd:ee:ff` into 6 bytes. */

@@ -4,7 +4,7 @@
  * (`socketPort`) or in a worker inside the namespace (`workerPort`); tests and recordings
  * can wrap either one.
  */
-import type { ErrorKind, Op, Scope } from '@wirestate/core';
+import type { ErrorKind, Op, Scope, State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
 
 /** One rtnetlink request, already encoded. */
@@ -31,6 +31,8 @@ export interface RemoteExecution {
   executeOps(scope: Scope, ops: readonly Op[]): Promise<readonly WireOutcome[]>;
   /** The three raw dumps of the namespace, one after the other. */
   dumpAll(scope: Scope): Promise<RawDump>;
+  /** The normalized links, addresses and routes of the namespace (decoded next to the socket). */
+  snapshot(scope: Scope): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
 }
 
 /** A port to one namespace's rtnetlink socket. */

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
 import type { NetlinkPort, NlRequest, SocketOptions, WireOutcome } from './port.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
@@ -137,6 +138,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
     remote: {
       executeOps: (scope, ops) => call<readonly WireOutcome[]>({ t: 'exec', scope, ops }),
       dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
+      snapshot: (scope) => call<Pick<State, 'links' | 'addresses' | 'routes'>>({ t: 'snapshot', scope }),
     },
     request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
     dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),

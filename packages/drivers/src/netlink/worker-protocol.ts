@@ -1,5 +1,5 @@
 /** Messages between the driver and a netlink worker over the IPC channel (structured clone). */
-import type { Op, Scope } from '@wirestate/core';
+import type { Op, Scope, State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
 import type { WireOutcome } from './port.ts';
 
@@ -15,11 +15,12 @@ export type ToWorker =
       readonly scope: Scope;
       readonly ops: readonly Op[];
     }
-  | { readonly t: 'dumpAll'; readonly id: number; readonly scope: Scope };
+  | { readonly t: 'dumpAll'; readonly id: number; readonly scope: Scope }
+  | { readonly t: 'snapshot'; readonly id: number; readonly scope: Scope };
 
 /** One answer. */
 export type WorkerResult =
-  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | readonly WireOutcome[] | RawDump }
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | readonly WireOutcome[] | RawDump | Partial<State> }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** Worker → driver: `ready` once the socket is open, then batches of results. */

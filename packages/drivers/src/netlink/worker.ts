@@ -70,7 +70,9 @@ function serve(m: ToWorker): void {
             ? port.closeFd(m.fd).then(() => null)
             : m.t === 'exec'
               ? execute(m)
-              : driverFor(m.scope).dumpScope({ name: m.scope.name });
+              : m.t === 'dumpAll'
+                ? driverFor(m.scope).dumpScope({ name: m.scope.name })
+                : driverFor(m.scope).snapshot([{ name: m.scope.name }]);
   work.then(
     (value) => reply({ id: m.id, ok: true, value }),
     (err: unknown) => reply({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
