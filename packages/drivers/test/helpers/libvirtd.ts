@@ -144,7 +144,8 @@ export async function launchLibvirtd(netns: string, onDir: (dir: string) => void
     [`log_outputs="1:file:${join(dir, 'libvirtd.log')}"`, 'log_filters="1:network 1:util.command 3:*"', ''].join('\n'),
   );
   // Root runs qemu here: the capabilities probe then sees the same /dev/kvm access libvirtd does.
-  writeFileSync(join(dir, 'etc', 'qemu.conf'), 'user = "root"\ngroup = "root"\n');
+  // qemu writes its own logs: no virtlogd runs in the private namespace.
+  writeFileSync(join(dir, 'etc', 'qemu.conf'), 'user = "root"\ngroup = "root"\nstdio_handler = "file"\n');
   const uri = `qemu:///system?socket=${join(dir, 'run', 'libvirt-sock')}`;
   const out = openSync(join(dir, 'libvirtd.out'), 'a');
   const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', START_SCRIPT, 'sh', dir, netns], {

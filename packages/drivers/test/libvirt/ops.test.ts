@@ -109,3 +109,31 @@ rootTest('rejected XML is an invalid_argument error with lowercase context', asy
   t.like(err, { name: 'WirestateError', kind: 'invalid_argument' });
   t.regex(err?.message ?? '', /^defining network pod-eth42 in scope pod: /);
 });
+
+rootTest('an interface attached live to a running domain gets its tap on the bridge, in the config too', async (t) => {
+  const { lv, virsh, scope, driver } = await setup(t, 'lvrun');
+  // No OS: qemu idles in firmware. ACPI gives the PCI bus hotplug.
+  writeFileSync(
+    join(lv.dir, 'tiny.xml'),
+    domainXml('tiny', '').replace('</os>', '</os>\n  <features><acpi/></features>'),
+  );
+  virsh('define', join(lv.dir, 'tiny.xml'));
+  virsh('start', 'tiny');
+  t.teardown(() => {
+    try {
+      virsh('destroy', 'tiny');
+    } catch {
+      // libvirtd already stopped, which kills qemu by its pid
+    }
+  });
+  execFileSync('ip', ['-n', scope.netns as string, 'link', 'add', 'br-vm', 'type', 'bridge']);
+  const iface = { ...seedIface('pod', 'tiny'), type: 'bridge' as const, source: 'br-vm' };
+  t.like((await driver.snapshot([scope])).domains['pod/tiny'], { running: true });
+  await driver.execute({ type: 'vmInterface.attach', iface, live: true });
+  const live = (await driver.snapshot([scope])).vmInterfaces[`pod/tiny/${iface.mac}`];
+  t.like(live, { ...iface, owned: false });
+  const tap = live?.target ?? '';
+  t.regex(tap, /^vnet\d+$/);
+  t.regex(execFileSync('ip', ['-n', scope.netns as string, '-o', 'link', 'show', tap], { encoding: 'utf8' }), /master br-vm/);
+  t.true(virsh('dumpxml', '--inactive', 'tiny').includes(iface.mac));
+});
