@@ -4,8 +4,12 @@
  * hurt.
  */
 export const LIMITS = {
-  /** Characters in a YAML document. */
-  maxDocumentChars: 16 * 1024 * 1024,
+  /**
+   * Characters in a YAML document: about 80,000 small resources. The YAML parser holds some
+   * 150 bytes per character at peak, so this keeps a parse under about 700 MB; larger
+   * topologies go through `validateTopology`.
+   */
+  maxDocumentChars: 4 * 1024 * 1024,
   /** Characters in any one string value or map key. */
   maxStringChars: 4096,
   /** Items in any one list, entries in any one map. */
