@@ -2,6 +2,7 @@
 import { expand, gatherFacts, plan as makePlan, type Facts, type Plan, type Scopes, type State, type Topology } from '@wirestate/core';
 import { CliError } from './failure.ts';
 import { readFactsFile, readTopologyFile } from './inputs.ts';
+import type { Globals } from './globals.ts';
 import { loadLive } from './live.ts';
 
 /** Inputs common to the planning commands. */
@@ -12,6 +13,8 @@ export interface PlanInputs {
   readonly snapshot?: string;
   /** Recorded facts (`--facts`); absent: gathered from the snapshot. */
   readonly facts?: string;
+  /** State directory and drivers, for the live system. */
+  readonly globals: Globals;
 }
 
 /** Everything a plan was made from, and the plan. */
@@ -28,8 +31,10 @@ export interface Planned {
 export async function planFromFiles(inputs: PlanInputs): Promise<Planned> {
   const topology = await readTopologyFile(inputs.file);
   const scopes = Object.fromEntries(Object.entries(topology.scopes).map(([name, s]) => [name, { name, ...s }]));
-  const live = await loadLive(inputs.snapshot, scopes);
-  const previous = inputs.facts !== undefined ? await readFactsFile(inputs.facts) : undefined;
+  const live = await loadLive(inputs.snapshot, scopes, inputs.globals);
+  // Against the live system the recorded facts are the state directory's, unless given.
+  const factsFile = inputs.facts ?? (inputs.snapshot === undefined ? inputs.globals.layout.factsFile : undefined);
+  const previous = factsFile !== undefined ? await readFactsFile(factsFile) : undefined;
   const gathered = gatherFacts(topology, live, previous);
   // A binding whose facts cannot be recorded cannot expand; its specific issue says why.
   if (gathered.issues.length > 0) {

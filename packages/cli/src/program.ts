@@ -2,12 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.ts';
+import { registerConfirm } from './commands/confirm.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerRecover } from './commands/recover.ts';
+import { registerRollback } from './commands/rollback.ts';
 import { registerShow } from './commands/show.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT, type Context } from './context.ts';
 import { describeFailure } from './failure.ts';
+import { addGlobalOptions } from './globals.ts';
 import type { Io } from './io.ts';
 
 function version(): string {
@@ -18,7 +23,7 @@ function version(): string {
 /** Builds the program; handlers report through `ctx`. */
 export function buildProgram(ctx: Context): Command {
   const program = new Command('wirestate')
-    .description('Wire VMs into Kubernetes pod networking declaratively: plan, dry-run, show.')
+    .description('Wire VMs into Kubernetes pod networking declaratively: plan, apply, recover, roll back.')
     .version(version(), '-V, --version', 'print the version')
     .option('--no-color', 'never colour the output (default: colours when stdout is a terminal)')
     .showHelpAfterError('(run with --help for usage)')
@@ -29,11 +34,16 @@ export function buildProgram(ctx: Context): Command {
       writeErr: (s) => ctx.io.err(s),
       outputError: (s, write) => write(`wirestate: ${s.replace(/^error: /, '')}`),
     });
+  addGlobalOptions(program);
   registerPlan(program, ctx);
   registerApply(program, ctx);
   registerValidate(program, ctx);
   registerShow(program, ctx);
   registerGraph(program, ctx);
+  registerSnapshot(program, ctx);
+  registerRecover(program, ctx);
+  registerRollback(program, ctx);
+  registerConfirm(program, ctx);
   // Subcommands inherit the program's output and error handling.
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
   return program;

@@ -90,7 +90,7 @@ test('plan -o saves the plan, desired state, facts and topology file', async (t)
   const r = await wirestate(['plan', ...seedArgs, '-o', out]);
   t.is(r.code, 0, r.stderr);
   const saved = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-  t.deepEqual(Object.keys(saved).sort(), ['desired', 'facts', 'formatVersion', 'plan', 'topologyFile']);
+  t.deepEqual(Object.keys(saved).sort(), ['desired', 'facts', 'formatVersion', 'plan', 'scopes', 'topologyFile']);
   t.regex(saved.topologyFile as string, /seed-extra-pod-nic\/topology\.yaml$/);
   t.is((saved.plan as { steps: unknown[] }).steps.length, 9);
   t.is((saved.facts as { podNics: Record<string, { mac: string }> }).podNics['pod/eth42']?.mac, '0a:58:0a:f4:00:05');

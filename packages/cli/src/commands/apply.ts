@@ -1,92 +1,60 @@
-/**
- * `wirestate apply --dry-run`: runs the plan against the memory driver seeded with the
- * snapshot, then prints the step log, the resulting state diff and the verification.
- * Applying to the live system needs the real drivers, which the CLI does not wire yet.
- */
+/** `wirestate apply`: a topology or a saved plan, to the live system or (`--dry-run`) to the memory driver. */
 import type { Command } from 'commander';
-import { createMemorySystem } from '@wirestate/drivers';
-import { apply, isApplyFailure, planToJson, renderPlanText, renderStateDiff, renderStepLog, renderVerification, snapshotAll, WirestateError, type ApplyResult, type Plan } from '@wirestate/core';
-import type { Fault } from '@wirestate/drivers';
-import { EXIT, paintOf, type Context } from '../context.ts';
+import type { Context } from '../context.ts';
 import { CliError } from '../failure.ts';
-import { planFromFiles } from '../pipeline.ts';
+import { applyDryRun } from './apply-dry-run.ts';
+import { applySavedPlan, applyTopology } from './apply-live.ts';
+
+export { DRY_RUN_JSON_VERSION } from './apply-dry-run.ts';
 
 interface ApplyOptions {
-  readonly file: string;
+  readonly file?: string;
+  readonly plan?: string;
   readonly snapshot?: string;
   readonly facts?: string;
   readonly dryRun?: boolean;
   readonly json?: boolean;
   readonly failOp?: string;
-}
-
-/** Version of `apply --dry-run --json` output. */
-export const DRY_RUN_JSON_VERSION = 1;
-
-/** A fault on the first op of `opType`; the type must be one the plan runs, else the flag would silently do nothing. */
-function faultFor(opType: string, plan: Plan): Fault {
-  const types = [...new Set(plan.steps.map((s) => s.op.type))].sort();
-  const match = types.find((t) => t === opType);
-  if (match === undefined) throw new CliError(`--fail-op ${opType}: no step of this plan runs it; it runs ${types.join(', ') || 'nothing'}`);
-  return { opType: match, nth: 0 };
+  readonly confirmWithin?: string;
 }
 
 /** Registers the command. */
 export function registerApply(program: Command, ctx: Context): void {
   program
     .command('apply')
-    .description('apply the plan; with --dry-run, on an in-memory copy of the snapshot')
-    .requiredOption('-f, --file <topology.yaml>', 'topology file')
+    .description('bring the live system to a topology (or run a saved plan); with --dry-run, on an in-memory copy of a snapshot')
+    .argument('[plan.json]', 'a plan saved by `wirestate plan -o` (same as --plan)')
+    .option('-f, --file <topology.yaml>', 'topology file')
+    .option('--plan <plan.json>', 'run this saved plan; refused when the live state changed since it was made')
+    .option('--confirm-within <duration>', 'revert automatically unless `wirestate confirm` runs within this time (e.g. 60s)')
     .option('--dry-run', 'apply to the memory driver seeded with the snapshot; nothing on this machine changes')
-    .option('--snapshot <live.json>', 'live state saved as JSON instead of reading the live system')
-    .option('--facts <facts.json>', 'recorded pod NIC facts (a missing file means none recorded yet)')
-    .option('--json', 'print the result as JSON')
+    .option('--snapshot <live.json>', 'dry run: live state saved as JSON instead of reading the live system')
+    .option('--facts <facts.json>', 'dry run: recorded pod NIC facts (a missing file means none recorded yet)')
+    .option('--json', 'dry run: print the result as JSON')
     .option('--fail-op <op-type>', 'dry run only: make the first op of this type fail (e.g. vmInterface.attach) to see the rollback')
-    .addHelpText('after', '\nExit codes: 0 applied and converged, 1 error, conflict, failed step or not converged.')
-    .action(async (opts: ApplyOptions, cmd: Command) => {
-      if (opts.dryRun !== true) {
-        throw new WirestateError('not_supported', 'apply to the live system needs the real drivers, which this CLI does not wire yet; use --dry-run');
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Every live apply takes the scopes\' locks, journals each step in <state-dir>/journals, and',
+        'refuses to start while an earlier apply is unsettled (see `wirestate recover`).',
+        '',
+        'Exit codes: 0 applied and converged, 1 error, conflict, failed step (rolled back), stale plan or not converged.',
+      ].join('\n'),
+    )
+    .action(async (positional: string | undefined, opts: ApplyOptions, cmd: Command) => {
+      const planFile = opts.plan ?? positional;
+      if (opts.dryRun === true) {
+        if (opts.file === undefined) throw new CliError('apply --dry-run needs -f topology.yaml');
+        await applyDryRun(ctx, cmd, { ...opts, file: opts.file });
+        return;
       }
-      const { plan, scopes, live, desired } = await planFromFiles({ file: opts.file, snapshot: opts.snapshot, facts: opts.facts });
-      const paint = paintOf(ctx, cmd);
-      if (plan.conflicts.length > 0) {
-        if (opts.json !== true) ctx.io.out(renderPlanText(plan, { paint, scopes }));
-        throw new CliError(`the plan has ${plan.conflicts.length} conflict(s) and cannot be applied`, plan.conflicts);
+      for (const flag of ['snapshot', 'facts', 'json', 'failOp'] as const) {
+        if (opts[flag] !== undefined) throw new CliError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only goes with --dry-run`);
       }
-      const faults = opts.failOp === undefined ? [] : [faultFor(opts.failOp, plan)];
-      const system = createMemorySystem(live, { faults });
-      let result: ApplyResult;
-      try {
-        result = await apply(plan, system.drivers, { verify: { desired, snapshot: () => snapshotAll(system.drivers, []) } });
-      } catch (err) {
-        // apply rolled the memory system back; show that it is where it started.
-        if (isApplyFailure(err) && opts.json !== true) {
-          ctx.io.out(`${paint.bold('Dry run')} on the memory driver failed at step ${err.failedStep.index}; rolled back ${err.rolledBack.length} step(s).\n`);
-          ctx.io.out(`\n${paint.bold('State after rollback, compared with the snapshot:')}\n`);
-          ctx.io.out(renderStateDiff(live, system.state, { paint }));
-        }
-        throw err;
-      }
-      const verification = result.verification!;
-      if (opts.json === true) {
-        const doc = {
-          formatVersion: DRY_RUN_JSON_VERSION,
-          dryRun: true,
-          plan: planToJson(plan),
-          completed: result.completed.map((s) => s.index),
-          verification: { converged: verification.converged, attempts: verification.attempts, remaining: verification.remaining },
-          after: system.state,
-        };
-        ctx.io.out(`${JSON.stringify(doc, null, 2)}\n`);
-      } else {
-        ctx.io.out(`${paint.bold('Dry run')} on the memory driver: nothing on this machine changes.\n\n`);
-        ctx.io.out(renderStepLog(plan, result.completed, { paint }));
-        ctx.io.out(`\n${paint.bold('Resulting state diff:')}\n`);
-        ctx.io.out(renderStateDiff(live, system.state, { paint }));
-        ctx.io.out('\n');
-        ctx.io.out(renderVerification(verification, { paint }));
-      }
-      if (!verification.converged) throw new CliError(`not converged: ${verification.remaining.length} change(s) still needed after the dry run`);
-      ctx.code = EXIT.ok;
+      if (planFile !== undefined && opts.file !== undefined) throw new CliError('give either -f topology.yaml or a saved plan, not both');
+      if (planFile !== undefined) await applySavedPlan(ctx, cmd, { ...opts, plan: planFile });
+      else if (opts.file !== undefined) await applyTopology(ctx, cmd, { ...opts, file: opts.file });
+      else throw new CliError('apply needs -f topology.yaml or a saved plan');
     });
 }

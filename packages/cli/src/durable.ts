@@ -1,0 +1,100 @@
+/** The durable side of commands that change the system: locks with messages, sessions, the confirm timer. */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Scope, State } from '@wirestate/core';
+import {
+  createJournal,
+  JOURNAL_VERSION,
+  newSessionId,
+  processStart,
+  readJournal,
+  scopeLock,
+  selfId,
+  viewOf,
+  type JournalWriter,
+  type ProcessId,
+  type SessionRecord,
+  type SessionView,
+} from '@wirestate/state';
+import type { Context } from './context.ts';
+import type { Globals } from './globals.ts';
+import { killHook } from './test-hooks.ts';
+
+/** Locks the scopes, telling stderr whom it waits for and whose dead lock it takes over. */
+export async function lockScopes(ctx: Context, globals: Globals, scopes: readonly string[], command: string): Promise<() => Promise<void>> {
+  const lock = scopeLock(globals.layout, {
+    timeoutMs: globals.lockTimeoutMs,
+    command,
+    onWait: (scope, holder) =>
+      ctx.io.err(`wirestate: scope ${scope} is held by ${holder === undefined ? 'another process' : `pid ${holder.pid} (wirestate ${holder.command})`}; waiting up to ${globals.lockTimeoutMs / 1000}s\n`),
+    onTakeover: (scope, dead) => ctx.io.err(`wirestate: scope ${scope}: the lock of pid ${dead.pid} (wirestate ${dead.command}), which died, was released by the kernel; taking it over\n`),
+  });
+  return lock.acquire(scopes);
+}
+
+/** Runs `fn` holding the scopes' locks. */
+export async function withLock<T>(ctx: Context, globals: Globals, scopes: readonly string[], command: string, fn: () => Promise<T>): Promise<T> {
+  const release = await lockScopes(ctx, globals, scopes, command);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/** Starts a session journal: the first record holds the pre-change state. */
+export function startSession(
+  globals: Globals,
+  fields: { command: string; scopes: readonly Scope[]; pre: State } & Pick<SessionRecord, 'topology' | 'desired' | 'factsFile'>,
+): JournalWriter {
+  const session: SessionRecord = {
+    t: 'session',
+    version: JOURNAL_VERSION,
+    id: newSessionId(),
+    writer: selfId(),
+    at: new Date().toISOString(),
+    ...fields,
+  };
+  return createJournal(globals.layout, session, killHook());
+}
+
+/** The current view of a journal file. */
+export function viewFile(file: string): SessionView {
+  return viewOf(file, readJournal(file));
+}
+
+/**
+ * Starts the confirm-or-revert timer: a detached process (own session and process group,
+ * no terminal, stdio to a log file) that outlives this one and reverts the session at
+ * the deadline unless it is confirmed by then.
+ */
+export function spawnConfirmTimer(globals: Globals, journalFile: string, deadline: Date): ProcessId {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  mkdirSync(globals.layout.timersDir, { recursive: true, mode: 0o700 });
+  const log = openSync(join(globals.layout.timersDir, `${Date.now()}-${process.pid}.log`), 'a', 0o600);
+  const args = [
+    ...process.execArgv,
+    main,
+    '--state-dir',
+    globals.layout.root,
+    '--drivers',
+    globals.drivers.join(','),
+    // The timer waits for a lock an apply may hold for long; a revert must not give up early.
+    '--lock-timeout',
+    '10m',
+    'confirm-timer',
+    '--journal',
+    journalFile,
+    '--deadline',
+    deadline.toISOString(),
+  ];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('cannot start the confirm timer');
+  const start = processStart(pid);
+  return start === undefined ? { pid } : { pid, start };
+}

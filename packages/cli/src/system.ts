@@ -1,0 +1,43 @@
+/**
+ * The drivers of one command: the real ones over the topology's scopes, restricted to
+ * `--drivers`; or, for tests only, a memory system persisted in the file named by
+ * `WIRESTATE_TEST_SYSTEM_FILE` (faults from `WIRESTATE_TEST_FAULTS`, a JSON list).
+ */
+import { snapshotAll, type DriverSet, type Scope, type State } from '@wirestate/core';
+import { createSystemDrivers, type Fault } from '@wirestate/drivers';
+import { fileSystemDrivers } from '@wirestate/state';
+import type { Globals } from './globals.ts';
+
+/** Open drivers and the way to release them. */
+export interface OpenSystem {
+  readonly drivers: DriverSet;
+  /** A fresh snapshot of the scopes. */
+  snapshot(): Promise<State>;
+  close(): Promise<void>;
+}
+
+/** Opens the drivers for `scopes`; the caller closes them. */
+export function openSystem(globals: Globals, scopes: readonly Scope[], env: NodeJS.ProcessEnv = process.env): OpenSystem {
+  const testFile = env.WIRESTATE_TEST_SYSTEM_FILE;
+  let set: { drivers: DriverSet; close(): Promise<void> };
+  if (testFile !== undefined && testFile !== '') {
+    const faults = env.WIRESTATE_TEST_FAULTS ? (JSON.parse(env.WIRESTATE_TEST_FAULTS) as Fault[]) : [];
+    set = fileSystemDrivers(testFile, faults);
+  } else {
+    const all = createSystemDrivers({ scopes, stateDir: globals.layout.root });
+    const drivers: DriverSet = {};
+    for (const name of globals.drivers) drivers[name] = all.drivers[name];
+    set = { drivers, close: () => all.close() };
+  }
+  return { drivers: set.drivers, snapshot: () => snapshotAll(set.drivers, scopes), close: () => set.close() };
+}
+
+/** Opens, runs `fn`, and closes even when `fn` throws. */
+export async function withSystem<T>(globals: Globals, scopes: readonly Scope[], fn: (s: OpenSystem) => Promise<T>): Promise<T> {
+  const s = openSystem(globals, scopes);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Crash points for tests, read from the environment and nothing else: the process kills
+ * itself with SIGKILL at an exact journal position, which a timer cannot hit reliably.
+ * - `WIRESTATE_TEST_KILL_AFTER_STEP=k`: after the k-th step-done record (1-based) is on disk;
+ * - `WIRESTATE_TEST_KILL_BEFORE_DONE=k`: after the k-th step ran but before its done record;
+ * - `WIRESTATE_TEST_KILL_AT_RECORD=n`: after record n (0-based, the session record is 0);
+ * - `WIRESTATE_TEST_KILL_AFTER_TIMER=1`: right after the confirm timer is started.
+ */
+import type { RecordHook } from '@wirestate/state';
+
+function die(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+}
+
+function intOf(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** The journal hook for the kill points set in `env`, if any. */
+export function killHook(env: NodeJS.ProcessEnv = process.env): RecordHook | undefined {
+  const afterStep = intOf(env.WIRESTATE_TEST_KILL_AFTER_STEP);
+  const beforeDone = intOf(env.WIRESTATE_TEST_KILL_BEFORE_DONE);
+  const atRecord = intOf(env.WIRESTATE_TEST_KILL_AT_RECORD);
+  if (afterStep === undefined && beforeDone === undefined && atRecord === undefined) return undefined;
+  let done = 0;
+  return (record, index, when) => {
+    if (record.t === 'done' && when === 'before' && done + 1 === beforeDone) die();
+    if (record.t === 'done' && when === 'after' && ++done === afterStep) die();
+    if (when === 'after' && index === atRecord) die();
+  };
+}
+
+/** Kills the process after the confirm timer started, when asked. */
+export function killAfterTimer(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.WIRESTATE_TEST_KILL_AFTER_TIMER === '1') die();
+}

@@ -1,0 +1,22 @@
+/** Public entry of @wirestate/state: journal files, scope locks, sessions and recovery. */
+export { DEFAULT_STATE_DIR, stateLayout, fileWord, scopeSetKey, scopesOfKey } from './layout.ts';
+export type { StateLayout } from './layout.ts';
+export { processStart, selfId, isAlive } from './process-id.ts';
+export type { ProcessId } from './process-id.ts';
+export { JOURNAL_VERSION } from './records.ts';
+export type { ErrorRecord, SessionRecord, StepRecord, FinishOutcome, SessionEventRecord, JournalRecord } from './records.ts';
+export { createJournal, reopenJournal, readJournal, newSessionId, listJournals, journalDir } from './journal-file.ts';
+export type { JournalWriter, RecordHook } from './journal-file.ts';
+export { engineJournal, errorRecord } from './engine-journal.ts';
+export { viewOf, outstanding } from './session.ts';
+export type { SessionView, SessionStatus, StepProgress } from './session.ts';
+export { compareStates, describeDifferences, changedKinds } from './compare.ts';
+export type { StateDifference } from './compare.ts';
+export { undoSession, isAlreadyUndone, ALREADY_UNDONE_CODES } from './undo.ts';
+export type { UndoResult } from './undo.ts';
+export { settleBack } from './recover.ts';
+export type { SettleResult } from './recover.ts';
+export { sessionsTouching, unsettled, blockingReason, assertSettled, latestApply } from './sessions.ts';
+export { scopeLock, lockFile, readHolder } from './lock.ts';
+export type { LockHolder, ScopeLockOptions } from './lock.ts';
+export { fileSystemDrivers } from './file-system.ts';
