@@ -130,7 +130,7 @@ export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Libvirt
         continue;
       }
       const names = [...nets].filter((n) => !/[\n\r'"<>&\\]/.test(n));
-      const results = await runVirsh(run, virsh, uri, names.map((n) => ['net-dumpxml', '--inactive', n]));
+      const results = await runVirsh(run, virsh, uri, names.map((n) => ['net-dumpxml', n]));
       names.forEach((n, i) => {
         const r = results[i];
         if (r?.ok !== true) {

@@ -89,7 +89,8 @@ export async function runVirsh(
     let end = start + 1;
     while (end < commands.length && virshScript(commands.slice(start, end + 1), tag).length <= MAX_SCRIPT) end += 1;
     const chunk = commands.slice(start, end);
-    const out = await run(virsh, ['-c', uri, virshScript(chunk, tag)]);
+    // libvirtd does the work (bridges, firewall rules, dnsmasq): allow for it per command.
+    const out = await run(virsh, ['-c', uri, virshScript(chunk, tag)], { timeoutMs: 60_000 + 10_000 * chunk.length });
     results.push(...splitVirshOutput(out.stdout, out.stderr, chunk.length, tag));
     start = end;
   }

@@ -39,3 +39,26 @@ test('a connection failure while listing is a driver_failure naming the scope', 
   t.like(err, { name: 'WirestateError', kind: 'driver_failure' });
   t.regex(err?.message ?? '', /^listing networks and domains in scope pod: failed to connect to the hypervisor/);
 });
+
+test('a reservation on a network the driver has not read yet takes its lease time, read in one extra process', async (t) => {
+  const { run, calls } = recordedRunner(loadCapture(DIR));
+  const driver = createLibvirtDriver({ runner: run, scopes: [{ name: 'pod' }] });
+  await driver.executeBatch([{ type: 'dhcpHost.add', host: { scope: 'pod', network: 'pod-eth42', mac: '0a:58:0a:f4:00:09', ip: '10.244.0.9' }, live: true }]);
+  t.is(calls.length, 2);
+  t.regex(calls[0]?.[2] ?? '', /net-dumpxml pod-eth42/);
+  t.regex(calls[1]?.[2] ?? '', /net-update pod-eth42 add ip-dhcp-host '<host mac="0a:58:0a:f4:00:09" ip="10.244.0.9"><lease expiry="0"\/><\/host>' --config --live/);
+});
+
+test('undefining a network without our metadata is refused before any change is attempted', async (t) => {
+  const cap = loadCapture(DIR);
+  const { run, calls } = recordedRunner(cap);
+  const driver = createLibvirtDriver({ runner: run, scopes: [{ name: 'pod' }] });
+  const snap = await driver.snapshot([{ name: 'pod' }]);
+  calls.length = 0;
+  const network = snap.networks['pod/default'];
+  if (network === undefined) return t.fail('recorded default network missing');
+  const [outcome] = await driver.executeBatch([{ type: 'network.undefine', network: { ...network, owned: true } }]);
+  t.like(outcome, { ok: false, error: { kind: 'conflict' } });
+  t.is(calls.length, 1, 'only the ownership read ran');
+  t.notRegex(calls.flat().join(' '), /net-undefine/);
+});
