@@ -5,6 +5,7 @@
  * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps,
  * in fresh namespaces with IPv6 disabled. Usage: node --import=tsx bench/netlink.ts [N…]
  */
+import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '../packages/drivers/src/netlink/index.ts';
 import { deleteBenchNetns, ip, ipBatch, makeBenchNetns, time } from './lib/netns.ts';
@@ -19,12 +20,16 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-/** The pod NICs (veth pair + address + up), what CNI would have made. */
+/**
+ * The pod NICs (veth pair + address + up), what CNI would have made; as the driver creates
+ * them, both ends also get the ownership alias, so the ip script sets it too.
+ */
 function podNicScript(n: number): string[] {
   return range(n).flatMap((i) => [
-    `link add name ${pod(i)} type veth peer name ${peer(i)}`,
+    `link add name ${pod(i)} up type veth peer name ${peer(i)}`,
+    `link set ${pod(i)} alias wirestate`,
+    `link set ${peer(i)} alias wirestate`,
     `addr add ${addr(i)} dev ${pod(i)}`,
-    `link set ${pod(i)} up`,
   ]);
 }
 
@@ -159,7 +164,11 @@ async function benchN(n: number, reps: number): Promise<void> {
   const runs: Figures[] = [];
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n)));
   const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
-  console.log(`N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 disabled in both namespaces)`);
+  console.log(
+    `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 disabled in both namespaces, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   console.log(`  driver start (worker spawn + first dump): ${med('start', 'nl').toFixed(0)} ms, once per scope and run, not in the rows`);
   row('pod NICs (veth pair, address, up)', med('pod', 'ip'), med('pod', 'nl'), undefined);
   row('wiring (bridge, mac, addr del, master, up)', med('wire', 'ip'), med('wire', 'nl'), undefined);
