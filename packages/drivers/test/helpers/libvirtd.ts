@@ -7,9 +7,9 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { sh } from './netns.ts';
 
@@ -120,8 +120,18 @@ export async function startLibvirtd(t: ExecutionContext, netns: string): Promise
   t.teardown(async () => {
     await made.lv?.stop();
     if (made.dir === undefined) return;
-    if (t.passed) rmSync(made.dir, { recursive: true, force: true });
-    else t.log(`libvirtd logs kept in ${made.dir}`);
+    if (t.passed) {
+      rmSync(made.dir, { recursive: true, force: true });
+      return;
+    }
+    // CI collects failure artifacts from WIRESTATE_ARTIFACTS (e.g. `artifacts/`).
+    const artifacts = process.env.WIRESTATE_ARTIFACTS;
+    if (artifacts !== undefined && artifacts !== '') {
+      const to = join(artifacts, basename(made.dir));
+      mkdirSync(to, { recursive: true });
+      for (const f of ['libvirtd.log', 'libvirtd.out']) if (existsSync(join(made.dir, f))) copyFileSync(join(made.dir, f), join(to, f));
+    }
+    t.log(`libvirtd logs kept in ${made.dir}`);
   });
   made.lv = await launchLibvirtd(netns, (d) => {
     made.dir = d;
