@@ -25,18 +25,24 @@ export interface Cidr {
 const IPV4 = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
 
 // Rules parse the same addresses several times (format, duplicates, subnets, normalization);
-// parsing is pure, so results are shared. Bounded so hostile input cannot grow it forever.
-const cache = new Map<string, Ip | null>();
-const CACHE_MAX = 50_000;
+// parsing is pure, so results are shared. Bounded (a few tens of MB) so that hostile input
+// cannot grow it forever, and large enough that a 100,000-resource topology never thrashes.
+const CACHE_MAX = 300_000;
+const ipCache = new Map<string, Ip | null>();
+const cidrCache = new Map<string, Cidr | null>();
+
+function memo<T>(cache: Map<string, T | null>, v: string, parse: (v: string) => T | undefined): T | undefined {
+  const hit = cache.get(v);
+  if (hit !== undefined) return hit ?? undefined;
+  const value = parse(v);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(v, value ?? null);
+  return value;
+}
 
 /** Parses an IP address strictly; undefined when it is not one. */
 export function parseIp(v: string): Ip | undefined {
-  const hit = cache.get(v);
-  if (hit !== undefined) return hit ?? undefined;
-  const ip = parseIpUncached(v);
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(v, ip ?? null);
-  return ip;
+  return memo(ipCache, v, parseIpUncached);
 }
 
 function parseIpUncached(v: string): Ip | undefined {
@@ -54,6 +60,10 @@ function parseIpUncached(v: string): Ip | undefined {
 
 /** Parses `address/prefix`; undefined when malformed. */
 export function parseCidr(v: string): Cidr | undefined {
+  return memo(cidrCache, v, parseCidrUncached);
+}
+
+function parseCidrUncached(v: string): Cidr | undefined {
   const slash = v.indexOf('/');
   if (slash < 0) return undefined;
   const ip = parseIp(v.slice(0, slash));
