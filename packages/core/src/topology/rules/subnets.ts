@@ -36,19 +36,20 @@ export function checkSubnets(view: View, issues: Collector): void {
 
   for (const e of lists.dhcpHosts) {
     const ip = parseIp(e.value.ip);
-    if (ip === undefined) continue;
-    const path = [...e.path, 'ip'];
+    // A reservation being removed need not fit anywhere.
+    if (ip === undefined || e.value.state === 'absent') continue;
+    const path = (): Path => [...e.path, 'ip'];
     if (e.value.network !== undefined) {
       const blocks = networkBlocks.get(key(e.scope, e.value.network));
       if (blocks === undefined) continue; // unknown, or made by a binding: its block is a fact known later
       if (!blocks.some((b) => contains(b, ip))) {
         const where = blocks.length === 0 ? 'which has no IP block' : `whose blocks are ${blocks.map((b) => `${networkOf(b).text}/${b.prefix}`).join(', ')}`;
-        issues.add('outside_subnet', path, `${ip.text} is outside network ${e.value.network}, ${where}`);
+        issues.add('outside_subnet', path(), `${ip.text} is outside network ${e.value.network}, ${where}`);
       }
     } else if (e.value.server !== undefined) {
       const subnet = serverSubnets.get(key(e.scope, e.value.server));
       if (subnet !== undefined && !contains(subnet, ip)) {
-        issues.add('outside_subnet', path, `${ip.text} is outside ${subnet.ip.text}/${subnet.prefix}, the subnet of server ${e.value.server}`);
+        issues.add('outside_subnet', path(), `${ip.text} is outside ${subnet.ip.text}/${subnet.prefix}, the subnet of server ${e.value.server}`);
       }
     }
   }
