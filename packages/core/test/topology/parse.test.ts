@@ -188,3 +188,26 @@ test('every example and scenario topology in the repository parses', (t) => {
   t.true(files.length > 0);
   for (const f of files) t.notThrows(() => parseTopology(readFileSync(new URL(f, root), 'utf8'), f), f);
 });
+
+test('a problem inside an anchored value is located at the anchor, where it is written', (t) => {
+  const text = `apiVersion: wirestate/v1
+scopes: { pod: {} }
+vms: [{ name: vm1 }, { name: vm2 }]
+bindings:
+  - { vm: vm1, podNic: eth42, mode: bridge, dns: &dns { servers: [10.96.0.300] } }
+  - { vm: vm2, podNic: eth43, mode: bridge, dns: *dns }
+`;
+  const issues = issuesOf(t, () => parseTopology(text, 'a.yaml'));
+  t.deepEqual(codes(issues), ['invalid_ip@["bindings",0,"dns","servers",0]', 'invalid_ip@["bindings",1,"dns","servers",0]']);
+  t.deepEqual(
+    issues.map((i) => i.location?.line),
+    [5, 5],
+  );
+});
+
+test('Windows line endings and a byte order mark change nothing', (t) => {
+  const text = `\uFEFF${SEED_YAML.replaceAll('\n', '\r\n')}`;
+  t.deepEqual(parseTopology(text, 'crlf.yaml'), parseTopology(SEED_YAML, 'lf.yaml'));
+  const bad = `\uFEFFapiVersion: wirestate/v1\r\nscopes: { pod: {} }\r\nvms:\r\n  - name: "vm<1>"\r\n`;
+  t.deepEqual(only(t, issuesOf(t, () => parseTopology(bad, 'crlf.yaml')), 'unsafe_string').location, { file: 'crlf.yaml', line: 4, col: 11 });
+});
