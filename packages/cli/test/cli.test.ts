@@ -2,7 +2,7 @@
  * The `wirestate` binary run as a subprocess on the seed scenario and on broken input:
  * exit codes, what goes to stdout and stderr, and the documented JSON shapes.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { CLI_DIR, tempDir, wirestate } from './helpers/cli.ts';
@@ -109,11 +109,13 @@ test('plan of a converged system without its facts fails naming the binding', as
   t.regex(r.stderr, /topology\.yaml: bindings\[0\]\.podNic: .* \[facts_missing\]/);
 });
 
-test('plan without --snapshot says the live drivers are not wired and exits 1', async (t) => {
-  const r = await wirestate(['plan', '-f', `${SEED}/topology.yaml`]);
-  t.is(r.code, 1);
-  t.is(r.stdout, '');
-  t.regex(r.stderr, /^wirestate: reading the live system needs the real drivers.*--snapshot/);
+test('plan without --snapshot reads the live system through the drivers (here the file-backed test system)', async (t) => {
+  const dir = tempDir(t);
+  const system = join(dir, 'system.json');
+  writeFileSync(system, readFileSync(join(CLI_DIR, SEED, 'live.json')));
+  const r = await wirestate(['--state-dir', join(dir, 'state'), 'plan', '-f', `${SEED}/topology.yaml`], undefined, { NO_COLOR: '1', WIRESTATE_TEST_SYSTEM_FILE: system });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /virsh net-define pod-eth42\.xml/);
 });
 
 test('malformed topology: plan exits 1, prints nothing on stdout, every issue located', async (t) => {
@@ -198,11 +200,11 @@ test('colours are used when forced and dropped by --no-color', async (t) => {
   t.false(after.stdout.includes('\u001b['), '--no-color works after the command too');
 });
 
-test('apply without --dry-run refuses: the live drivers are not wired', async (t) => {
+test('apply to the live system refuses dry-run-only flags such as --snapshot', async (t) => {
   const r = await wirestate(['apply', ...seedArgs]);
   t.is(r.code, 1);
   t.is(r.stdout, '');
-  t.regex(r.stderr, /^wirestate: apply to the live system needs the real drivers.*--dry-run \[not_supported\]\n$/);
+  t.is(r.stderr, 'wirestate: --snapshot only goes with --dry-run\n');
 });
 
 test('show lists the snapshot per scope and kind', async (t) => {

@@ -29,7 +29,7 @@ export async function settleBack(
   snapshot: () => Promise<State>,
   how: Extract<SessionEventRecord, { t: 'resolved' }>['how'],
 ): Promise<SettleResult> {
-  const undo = await undoSession(view, drivers, journal);
+  const undo = await undoSession(view, drivers, journal, snapshot);
   if (undo.failures.length > 0) return { ...undo, differences: [], settled: false };
   const differences = compareStates(view.session.pre, await snapshot());
   journal.append({ t: 'resolved', how, at: new Date().toISOString(), by: selfId() });

@@ -43,7 +43,7 @@ export interface LiveApplyOptions {
 
 /** Undoes what a failed session left in effect and records how it ended. */
 async function unwindFailure(ctx: Context, writer: JournalWriter, sys: OpenSystem, err: unknown): Promise<void> {
-  const undo = await undoSession(viewFile(writer.file), sys.drivers, writer);
+  const undo = await undoSession(viewFile(writer.file), sys.drivers, writer, () => sys.snapshot());
   const failed = undo.failures.length > 0;
   writer.append({ t: 'finish', outcome: failed ? 'rollback-failed' : 'rolled-back', at: new Date().toISOString() });
   if (undo.undone.length + undo.skipped.length > 0) ctx.io.err(`wirestate: undid ${undo.undone.length} step(s) of earlier phases\n`);
