@@ -135,7 +135,11 @@ export function linkKindOf(info: LinkInfo): LinkKind {
 }
 
 function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>): Link {
-  const kind = linkKindOf(l.info);
+  const owned = l.alias === WIRESTATE_ALIAS;
+  let kind = linkKindOf(l.info);
+  // A veth wirestate did not make whose peer lives in another namespace is what CNI plugins
+  // give a pod: from this scope it is an opaque NIC, a `device` the topology can adopt.
+  if (kind === 'veth' && !owned && l.linkNetnsid !== undefined) kind = 'device';
   // Built field by field (not with spreads): this runs for every link of every snapshot.
   const out: { -readonly [K in keyof Link]: Link[K] } = { scope, name: l.name, kind };
   if (l.mac !== undefined) out.mac = l.mac;
@@ -150,7 +154,7 @@ function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>
     if (sameNsLink !== undefined) out.parent = sameNsLink;
     if (l.info.macvlanMode !== undefined) out.mode = l.info.macvlanMode;
   }
-  out.owned = l.alias === WIRESTATE_ALIAS;
+  out.owned = owned;
   return out;
 }
 

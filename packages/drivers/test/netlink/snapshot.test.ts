@@ -32,7 +32,7 @@ rootTest('several scopes snapshot in one call, each keyed by its own scope name'
     { name: SCOPE, netns: a },
     { name: 'far', netns: `/var/run/netns/${b}` },
   ]);
-  t.deepEqual(state.links?.['far/host0'], { scope: 'far', name: 'host0', kind: 'veth', mac: state.links?.['far/host0']?.mac, mtu: 1500, up: true, owned: false });
+  t.deepEqual(state.links?.['far/host0'], { scope: 'far', name: 'host0', kind: 'device', mac: state.links?.['far/host0']?.mac, mtu: 1500, up: true, owned: false });
   t.deepEqual(state.links?.['pod/br0'], EXPECTED.links['pod/br0']);
 });
 
