@@ -3,7 +3,8 @@
  * wiring (a veth pair standing in for the pod NIC, then bridge, MAC change, address
  * removal, enslave, up), a snapshot of the result and its teardown, each timed through
  * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps,
- * in fresh namespaces with IPv6 disabled. Usage: node --import=tsx bench/netlink.ts [N…]
+ * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Usage:
+ * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs)
  */
 import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
@@ -98,6 +99,9 @@ async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves:
   }
 }
 
+/** BENCH_IPV6=1 keeps IPv6 on: the kernel's per-link IPv6 setup then dominates, as on real nodes. */
+const IPV6 = process.env.BENCH_IPV6 === '1';
+
 interface Figures {
   readonly [phase: string]: { ip: number; nl: number };
 }
@@ -117,8 +121,8 @@ function row(label: string, ipMs: number, nlMs: number, target: number | undefin
 
 /** Drives both contenders through every phase once, in two fresh namespaces. */
 async function once(n: number, warmup: number): Promise<Figures> {
-  const nsIp = makeBenchNetns('ip');
-  const nsNl = makeBenchNetns('nl');
+  const nsIp = makeBenchNetns('ip', IPV6);
+  const nsNl = makeBenchNetns('nl', IPV6);
   const scope: Scope = { name: 'bench', netns: nsNl };
   const driver = createNetlinkDriver({ scopes: [scope] });
   const figures: Record<string, { ip: number; nl: number }> = {};
@@ -165,7 +169,7 @@ async function benchN(n: number, reps: number): Promise<void> {
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n)));
   const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
   console.log(
-    `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 disabled in both namespaces, load average ${loadavg()
+    `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   );

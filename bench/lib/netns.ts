@@ -2,12 +2,14 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-/** Creates a namespace `wsb-<tag>-<hex>` with lo up and IPv6 disabled (the same conditions for every contender). */
-export function makeBenchNetns(tag: string): string {
+/** Creates a namespace `wsb-<tag>-<hex>` with lo up and, unless `ipv6`, IPv6 disabled (the same for every contender). */
+export function makeBenchNetns(tag: string, ipv6 = false): string {
   const name = `wsb-${tag}-${randomBytes(3).toString('hex')}`;
   execFileSync('ip', ['netns', 'add', name]);
   execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-  execFileSync('ip', ['netns', 'exec', name, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+  if (!ipv6) {
+    execFileSync('ip', ['netns', 'exec', name, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+  }
   return name;
 }
 
