@@ -174,7 +174,9 @@ export async function createLink(x: ExecContext, op: OpOf<'link.create'>): Promi
 
 async function createTap(x: ExecContext, ctx: ScopeContext, link: Link, context: string): Promise<void> {
   await step(context, async () => {
-    // TUNSETIFF on an existing persistent tap attaches to it instead of failing: refuse first.
+    // TUNSETIFF on an existing persistent tap attaches to it instead of failing: refuse first,
+    // asking the kernel rather than a cache that may predate someone else's delete.
+    ctx.indexes.delete(link.name);
     const exists = await resolveIndex(ctx, link.name).then(
       () => true,
       (err: unknown) => {
