@@ -37,6 +37,17 @@ const field =
   (name: string) =>
   (e: Entry<unknown>): Path => [...e.path, name];
 
+/** A name claimed by some field of an element. */
+interface Claimed {
+  readonly name: string;
+  /** Added to the message, e.g. how a default name came about. */
+  readonly note: string;
+}
+
+function claim(e: Entry<unknown>, fieldName: string, name: string, note = ''): Entry<Claimed> {
+  return { index: e.index, scope: e.scope, path: [...e.path, fieldName], value: { name, note } };
+}
+
 /** Checks every uniqueness rule. */
 export function checkDuplicates(view: View, issues: Collector): void {
   const { lists } = view;
@@ -47,27 +58,29 @@ export function checkDuplicates(view: View, issues: Collector): void {
   const nicKey = (e: Entry<{ podNic: string }>) => `${s(e.scope)}/${e.value.podNic}`;
   report(lists.bindings, { key: nicKey, at: field('podNic'), what: (e) => `pod NIC ${e.value.podNic}${inScope(e.scope)}` }, issues);
   const distinctNics = firstBy(lists.bindings, nicKey);
-  report(
-    distinctNics.filter((e) => e.value.mode !== 'macvtap'),
-    {
-      key: (e) => `${s(e.scope)}/${e.value.bridge ?? defaultBridgeName(e.value.podNic)}`,
-      at: (e) => [...e.path, e.value.bridge === undefined ? 'podNic' : 'bridge'],
-      what: (e) =>
-        e.value.bridge === undefined
-          ? `bridge ${defaultBridgeName(e.value.podNic)} (the default name, br-<podNic> cut to 15 bytes; set "bridge")`
-          : `bridge ${e.value.bridge}`,
-    },
-    issues,
-  );
-  report(
-    distinctNics.filter((e) => e.value.mode === 'libvirt-network'),
-    {
-      key: (e) => `${s(e.scope)}/${e.value.network ?? defaultNetworkName(e.value.podNic)}`,
-      at: (e) => [...e.path, e.value.network === undefined ? 'podNic' : 'network'],
-      what: (e) => `libvirt network ${e.value.network ?? defaultNetworkName(e.value.podNic)}`,
-    },
-    issues,
-  );
+
+  // A bridge is made once per scope, by a binding or by a libvirt network; so is a network.
+  const bridges: Entry<Claimed>[] = [];
+  const networks: Entry<Claimed>[] = [];
+  for (const e of distinctNics) {
+    const b = e.value;
+    if (b.mode !== 'macvtap') {
+      bridges.push(
+        b.bridge === undefined
+          ? claim(e, 'podNic', defaultBridgeName(b.podNic), ' (the default name, br-<podNic> cut to 15 bytes; set "bridge")')
+          : claim(e, 'bridge', b.bridge),
+      );
+    }
+    if (b.mode === 'libvirt-network') {
+      networks.push(b.network === undefined ? claim(e, 'podNic', defaultNetworkName(b.podNic), ' (the default name, pod-<podNic>)') : claim(e, 'network', b.network));
+    }
+  }
+  for (const e of lists.networks) {
+    bridges.push(claim(e, 'bridge', e.value.bridge));
+    networks.push(claim(e, 'name', e.value.name));
+  }
+  report(bridges, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `bridge ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  report(networks, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `libvirt network ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
 
   // Link names and veth peer names share one namespace per scope.
   const names: Entry<{ name: string; peer: boolean }>[] = [];
@@ -119,8 +132,6 @@ export function checkDuplicates(view: View, issues: Collector): void {
     issues,
   );
 
-  report(lists.networks, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `libvirt network ${e.value.name}${inScope(e.scope)}` }, issues);
-  report(lists.networks, { key: (e) => `${s(e.scope)}/${e.value.bridge}`, at: field('bridge'), what: (e) => `bridge ${e.value.bridge}${inScope(e.scope)}` }, issues);
   report(lists.dhcpServers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `DHCP server ${e.value.name}${inScope(e.scope)}` }, issues);
   report(
     lists.dhcpServers,
