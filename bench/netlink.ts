@@ -106,6 +106,10 @@ interface Figures {
   readonly [phase: string]: { ip: number; nl: number };
 }
 
+function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1500));
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -120,7 +124,7 @@ function row(label: string, ipMs: number, nlMs: number, target: number | undefin
 }
 
 /** Drives both contenders through every phase once, in two fresh namespaces. */
-async function once(n: number, warmup: number): Promise<Figures> {
+async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figures> {
   const nsIp = makeBenchNetns('ip', IPV6);
   const nsNl = makeBenchNetns('nl', IPV6);
   const scope: Scope = { name: 'bench', netns: nsNl };
@@ -128,6 +132,7 @@ async function once(n: number, warmup: number): Promise<Figures> {
   const figures: Record<string, { ip: number; nl: number }> = {};
   try {
     figures.start = { ip: 0, nl: await time(() => driver.snapshot([scope])) };
+    await settle();
     // Warm-up on other names in the same namespaces: JIT of the driver and its worker,
     // page cache of ip; then both namespaces are empty again.
     if (warmup > 0) {
@@ -135,23 +140,24 @@ async function once(n: number, warmup: number): Promise<Figures> {
       await ipBatch(nsIp, w([...podNicScript(warmup), ...wiringScript(warmup), ...teardownScript(warmup)]));
       const rename = (ops: Op[]): Op[] => JSON.parse(JSON.stringify(ops).replace(/"([pqb])(\d+)"/g, '"w$1$2"')) as Op[];
       await runBatches(driver, [...podNicOps(warmup, scope.name), ...wiringOps(warmup, scope.name), teardownOps(warmup, scope.name)].map(rename));
+      await settle();
     }
-    const podIp = await time(() => ipBatch(nsIp, podNicScript(n)));
-    const podNl = await time(() => runBatches(driver, podNicOps(n, scope.name)));
-    figures.pod = { ip: podIp, nl: podNl };
-    const wireIp = await time(() => ipBatch(nsIp, wiringScript(n)));
-    const wireNl = await time(() => runBatches(driver, wiringOps(n, scope.name)));
-    figures.wire = { ip: wireIp, nl: wireNl };
-    figures.apply = { ip: podIp + wireIp, nl: podNl + wireNl };
-    figures.snapshot = {
-      ip: await time(() => ipDumps(nsIp)),
-      nl: await time(() => driver.snapshot([scope])),
+    // Kernel work outlives the request (linkwatch, RCU, timers in kworkers): let it settle
+    // before the other contender runs, and alternate who goes first.
+    const pair = async (phase: string, ipFn: () => Promise<unknown>, nlFn: () => Promise<unknown>): Promise<void> => {
+      const order = ipFirst ? [ipFn, nlFn] : [nlFn, ipFn];
+      const first = await time(order[0]!);
+      await settle();
+      const second = await time(order[1]!);
+      await settle();
+      figures[phase] = ipFirst ? { ip: first, nl: second } : { ip: second, nl: first };
     };
+    await pair('pod', () => ipBatch(nsIp, podNicScript(n)), () => runBatches(driver, podNicOps(n, scope.name)));
+    await pair('wire', () => ipBatch(nsIp, wiringScript(n)), () => runBatches(driver, wiringOps(n, scope.name)));
+    figures.apply = { ip: figures.pod!.ip + figures.wire!.ip, nl: figures.pod!.nl + figures.wire!.nl };
+    await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]));
     figures.links = { ip: 0, nl: Object.keys((await driver.snapshot([scope])).links ?? {}).length };
-    figures.teardown = {
-      ip: await time(() => ipBatch(nsIp, teardownScript(n))),
-      nl: await time(() => runBatches(driver, [teardownOps(n, scope.name)])),
-    };
+    await pair('teardown', () => ipBatch(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
     const left = Object.keys((await driver.snapshot([scope])).links ?? {}).length;
     if (left !== 0) throw new Error(`${left} links left after the driver's teardown`);
     return figures;
@@ -166,10 +172,10 @@ async function once(n: number, warmup: number): Promise<Figures> {
 
 async function benchN(n: number, reps: number): Promise<void> {
   const runs: Figures[] = [];
-  for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n)));
+  for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n), r % 2 === 0));
   const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
   console.log(
-    `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
+    `N = ${n} (median of ${reps} run${reps === 1 ? "" : "s"}, alternating who goes first, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   );

@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { AttrStream, rt } from 'netlink';
-import { WIRESTATE_RTPROT, type Route, type RouteScope } from '@wirestate/core';
+import { WIRESTATE_RTPROT, WirestateError, type Route, type RouteScope } from '@wirestate/core';
 import { AF_INET, AF_INET6, NLM_F, RTM, RTN_UNICAST, RT_SCOPE, RT_TABLE_MAIN } from './constants.ts';
 import { encodeLinkInfo, macBytes, type LinkInfoSpec } from './linkinfo.ts';
 import type { NlRequest } from './port.ts';
@@ -109,14 +109,22 @@ export function routeDumpPayload(): Buffer {
   return Buffer.alloc(12);
 }
 
-/** An IP address or prefix split into family, bytes and length. */
+/** An IP address or prefix split into family, bytes and length; a malformed one is an invalid argument. */
 export function parseCidr(cidr: string): { family: number; addr: Buffer; len: number } {
-  const [ip, len] = ipaddr.parseCIDR(cidr);
-  return { family: ip.kind() === 'ipv4' ? AF_INET : AF_INET6, addr: Buffer.from(ip.toByteArray()), len };
+  try {
+    const [ip, len] = ipaddr.parseCIDR(cidr);
+    return { family: ip.kind() === 'ipv4' ? AF_INET : AF_INET6, addr: Buffer.from(ip.toByteArray()), len };
+  } catch {
+    throw new WirestateError('invalid_argument', `${cidr} is not an address with a prefix length`);
+  }
 }
 
 function ipBytes(ip: string): Buffer {
-  return Buffer.from(ipaddr.parse(ip).toByteArray());
+  try {
+    return Buffer.from(ipaddr.parse(ip).toByteArray());
+  } catch {
+    throw new WirestateError('invalid_argument', `${ip} is not an IP address`);
+  }
 }
 
 /** `ip addr add|del CIDR dev INDEX`. */

@@ -28,6 +28,8 @@ export function workerCommand(netnsPath: string | undefined): { file: string; ar
   // Keep loader flags (tsx, export conditions) so the worker runs the same sources.
   const nodeArgs = process.execArgv.filter((a) => /^--(import|require|loader|experimental-loader|conditions)\b/.test(a));
   if (entry.endsWith('.ts') && !nodeArgs.some((a) => a.includes('tsx'))) nodeArgs.unshift('--import=tsx');
+  // Profiling hook (`--cpu-prof`…): Node refuses such flags in NODE_OPTIONS.
+  nodeArgs.push(...(process.env.WIRESTATE_NL_WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''));
   const node = [process.execPath, ...nodeArgs, entry];
   return netnsPath === undefined
     ? { file: node[0]!, args: node.slice(1) }
