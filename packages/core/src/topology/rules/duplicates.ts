@@ -133,11 +133,12 @@ export function checkDuplicates(view: View, issues: Collector): void {
   );
 
   report(lists.dhcpServers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `DHCP server ${e.value.name}${inScope(e.scope)}` }, issues);
-  report(
-    lists.dhcpServers,
-    { key: (e) => `${s(e.scope)}/${e.value.interface}`, at: field('interface'), what: (e) => `DHCP service on ${e.value.interface}${inScope(e.scope)}` },
-    issues,
-  );
+  // One DHCP server per bridge: a binding's bridge already has one (libvirt's or its own dnsmasq).
+  const dhcpOn: Entry<Claimed>[] = distinctNics
+    .filter((e) => e.value.mode !== 'macvtap')
+    .map((e) => claim(e, e.value.bridge === undefined ? 'podNic' : 'bridge', e.value.bridge ?? defaultBridgeName(e.value.podNic), ' (served by the binding)'));
+  for (const e of lists.dhcpServers) dhcpOn.push(claim(e, 'interface', e.value.interface));
+  report(dhcpOn, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `DHCP service on ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
 
   type Served = { network?: string; server?: string };
   const server = (h: Served) => (h.network !== undefined ? `network:${h.network}` : `server:${h.server ?? ''}`);
