@@ -54,11 +54,17 @@ test('random values never make the validator throw anything but a ValidationErro
   t.pass();
 });
 
-test('random text and random YAML never make the parser throw anything but a ValidationError', (t) => {
+test('random text and random YAML never make the parser throw anything but a ValidationError, and issues point into the file', (t) => {
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 200 }), chaos.map((c) => stringify(c))), (text) => {
-      const o = outcome(() => parseTopology(text, 'random.yaml'));
-      return o.ok || o.issues.length > 0;
+      try {
+        parseTopology(text, 'random.yaml');
+        return true;
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const lines = text.split('\n').length;
+        return err.issues.length > 0 && err.issues.every((i) => i.location?.file === 'random.yaml' && i.location.line >= 1 && i.location.line <= lines && i.location.col >= 1);
+      }
     }),
     { numRuns: 300 },
   );
