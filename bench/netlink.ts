@@ -175,7 +175,7 @@ async function benchN(n: number, reps: number): Promise<void> {
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n), r % 2 === 0));
   const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
   console.log(
-    `N = ${n} (median of ${reps} run${reps === 1 ? "" : "s"}, alternating who goes first, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
+    `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, alternating who goes first, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   );

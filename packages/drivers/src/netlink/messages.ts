@@ -169,8 +169,9 @@ export function routeRequest(action: 'add' | 'del', route: Route, oif: number): 
         dstLen: dst.len,
         table: RT_TABLE_MAIN,
         protocol: route.protocol ?? WIRESTATE_RTPROT,
-        // A delete matches any scope, as `ip route del` does.
-        scope: action === 'add' ? RT_SCOPE[effectiveRouteScope(route)] : RT_SCOPE_NOWHERE,
+        // A delete matches any scope, as `ip route del` does; IPv6 routes have no scope
+        // (the kernel reports universe for all of them).
+        scope: action === 'del' ? RT_SCOPE_NOWHERE : dst.family === AF_INET6 ? RT_SCOPE.universe : RT_SCOPE[effectiveRouteScope(route)],
         type: RTN_UNICAST,
       },
       attrs: {

@@ -42,11 +42,13 @@ test('a link.set of the admin state always carries an explicit change mask', (t)
   t.deepEqual([mtuOnly.data.flags, mtuOnly.data.change], [{}, {}], 'no flags and no mask: nothing else changes');
 });
 
-test('routes default to protocol 87 and to scope universe with a gateway, link without', (t) => {
+test('routes default to protocol 87 and to scope universe with a gateway, link without (IPv4)', (t) => {
   const via = rt.parseRouteMessage(Buffer.from(routeRequest('add', { scope: 'p', dst: 'default', dev: 'e', gateway: '10.0.0.1' }, 3).payload));
   t.like(via.data, { family: 2, dstLen: 0, table: 254, protocol: 87, scope: 'UNIVERSE', type: 'UNICAST' });
   const onLink = rt.parseRouteMessage(Buffer.from(routeRequest('add', { scope: 'p', dst: 'fd00::/64', dev: 'e', metric: 5 }, 3).payload));
-  t.like(onLink.data, { family: 10, dstLen: 64, protocol: 87, scope: 'LINK' });
+  t.like(onLink.data, { family: 10, dstLen: 64, protocol: 87, scope: 'UNIVERSE' }, 'IPv6 routes have no scope');
+  const onLink4 = rt.parseRouteMessage(Buffer.from(routeRequest('add', { scope: 'p', dst: '10.1.0.0/16', dev: 'e' }, 3).payload));
+  t.like(onLink4.data, { family: 2, dstLen: 16, scope: 'LINK' });
   t.is(onLink.attrs.priority, 5);
   t.is(onLink.attrs.oif, 3);
 });
