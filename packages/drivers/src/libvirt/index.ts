@@ -4,7 +4,7 @@ export type { LibvirtDriver, LibvirtDriverOptions } from './driver.ts';
 export { captureLibvirt, stateFromCapture } from './snapshot.ts';
 export type { LibvirtCapture, LibvirtState } from './snapshot.ts';
 export { networkXml, hostXml, parseNetworkXml, validateNetwork, validateHost, DNSMASQ_XMLNS } from './network-xml.ts';
-export type { ParsedNetwork, NetworkListFacts } from './network-xml.ts';
+export type { LibvirtNetwork, ParsedNetwork, NetworkListFacts } from './network-xml.ts';
 export { interfaceXml, parseDomainXml, validateInterface } from './domain-xml.ts';
 export type { ParsedDomain } from './domain-xml.ts';
 export { quoteVirsh, runVirsh } from './virsh.ts';

@@ -4,7 +4,8 @@
  */
 import { WIRESTATE_XMLNS } from '@wirestate/core';
 import type { DhcpHost, DhcpOptions, DhcpRange, Network, NetworkIp } from '@wirestate/core';
-import { dhcpOptionLines, parseDhcpOptionLines } from '../dnsmasq/options.ts';
+import ipaddr from 'ipaddr.js';
+import { dhcpOptionLines, leaseText, parseDhcpOptionLines } from '../dnsmasq/options.ts';
 import { Checker } from '../dnsmasq/validate.ts';
 import { attr, buildXml, child, children, parseXml, text } from './xml.ts';
 import type { XmlNode } from './xml.ts';
@@ -15,6 +16,16 @@ export const DNSMASQ_XMLNS = 'http://libvirt.org/schemas/network/dnsmasq/1.0';
 /** Tag of wirestate's mark inside `<metadata>`; it also carries what XML has no element for. */
 const MARK_TAG = 'wirestate:network';
 
+/**
+ * A network, plus the subnet its dnsmasq serves through `shared-network` when the bridge
+ * holds only a link-local address (no address of the pod subnet is taken). Not yet a
+ * field of the core model; the driver reads and writes it when present.
+ */
+export type LibvirtNetwork = Network & {
+  /** Subnet served through dnsmasq `shared-network`, `10.244.0.0/24`; absent: the subnet of each `ips` block. */
+  readonly sharedSubnet?: string;
+};
+
 /** Facts about a network that its XML does not hold, from `virsh net-list`. */
 export interface NetworkListFacts {
   readonly active: boolean;
@@ -23,12 +34,12 @@ export interface NetworkListFacts {
 
 /** A network read from XML, with the DHCP reservations it carries. */
 export interface ParsedNetwork {
-  readonly network: Network;
+  readonly network: LibvirtNetwork;
   readonly hosts: readonly DhcpHost[];
 }
 
 /** Checks every string of a network that would reach XML; throws `invalid_argument` with the paths. */
-export function validateNetwork(n: Network, context: string, path: readonly (string | number)[] = ['network']): void {
+export function validateNetwork(n: LibvirtNetwork, context: string, path: readonly (string | number)[] = ['network']): void {
   const c = new Checker();
   c.name(n.name, [...path, 'name']);
   c.safe(n.scope, [...path, 'scope']);
@@ -46,6 +57,7 @@ export function validateNetwork(n: Network, context: string, path: readonly (str
     });
   });
   c.dhcpOptions(n.dhcpOptions, [...path, 'dhcpOptions']);
+  if (n.sharedSubnet !== undefined) c.cidr4(n.sharedSubnet, [...path, 'sharedSubnet']);
   c.throwIfAny(context);
 }
 
@@ -56,12 +68,12 @@ export function leaseElement(leaseTime: DhcpOptions['leaseTime']): Record<string
 }
 
 /**
- * The XML `virsh net-define` takes for a network: STP on with no forwarding delay (a
- * guest's first DHCP discover must not be dropped while the port learns), DNS off (the
+ * The XML `virsh net-define` takes for a network: STP off (a guest's first DHCP discover
+ * must not be dropped while a new port listens and learns), DNS off (the
  * guest uses the pod's resolvers, handed out as option 6), our `<metadata>` mark, and the
  * DHCP options as `<dnsmasq:options>` since the network schema has no element for them.
  */
-export function networkXml(n: Network): string {
+export function networkXml(n: LibvirtNetwork): string {
   const leaseTime = n.dhcpOptions?.leaseTime;
   const lease = leaseElement(leaseTime);
   const root: Record<string, unknown> = {
@@ -70,8 +82,11 @@ export function networkXml(n: Network): string {
     metadata: [{ [MARK_TAG]: [{ $: { 'xmlns:wirestate': WIRESTATE_XMLNS, ...(leaseTime !== undefined ? { lease: String(leaseTime) } : {}) } }] }],
   };
   if (n.forward !== undefined) root.forward = [{ $: { mode: n.forward } }];
-  // With `forward mode='bridge'` the bridge is someone else's: libvirt forbids stp/delay there.
-  root.bridge = [{ $: n.forward === 'bridge' ? { name: n.bridge } : { name: n.bridge, stp: 'on', delay: '0' } }];
+  // STP off: with STP on the kernel raises the forward delay to at least 2 s, so a port
+  // joining the bridge (the VM's tap, the pod NIC) drops the guest's first DHCP discovers
+  // for ~4 s; a pod bridge has one uplink and cannot loop. With `forward mode='bridge'`
+  // the bridge is someone else's and libvirt forbids stp/delay.
+  root.bridge = [{ $: n.forward === 'bridge' ? { name: n.bridge } : { name: n.bridge, stp: 'off', delay: '0' } }];
   if (n.mtu !== undefined) root.mtu = [{ $: { size: String(n.mtu) } }];
   if (n.mac !== undefined) root.mac = [{ $: { address: n.mac.toLowerCase() } }];
   root.dns = [{ $: { enable: 'no' } }];
@@ -84,9 +99,35 @@ export function networkXml(n: Network): string {
     }
     return el;
   });
-  const lines = dhcpOptionLines(n.dhcpOptions);
+  const lines = [...sharedSubnetLines(n), ...dhcpOptionLines(n.dhcpOptions)];
   if (lines.length > 0) root['dnsmasq:options'] = [{ 'dnsmasq:option': lines.map((value) => ({ $: { value } })) }];
   return buildXml('network', root);
+}
+
+/**
+ * dnsmasq lines that serve `sharedSubnet` on the bridge although the bridge's own address
+ * (link-local) lies outside it; the range carries the lease time, as hosts inherit it.
+ *
+ * Equivalent to `dnsmasq --shared-network=BR,NET --dhcp-range=NET,static,MASK,LEASE`.
+ */
+function sharedSubnetLines(n: LibvirtNetwork): string[] {
+  if (n.sharedSubnet === undefined) return [];
+  const [net, len] = n.sharedSubnet.split('/');
+  const mask = ipaddr.IPv4.subnetMaskFromPrefixLength(Number(len)).toString();
+  const lease = leaseText(n.dhcpOptions?.leaseTime);
+  return [`shared-network=${n.bridge},${net}`, `dhcp-range=${net},static,${mask}${lease !== undefined ? `,${lease}` : ''}`];
+}
+
+/** Reads `sharedSubnet` back from the lines `sharedSubnetLines` wrote. */
+function parseSharedSubnet(lines: readonly string[]): string | undefined {
+  if (!lines.some((l) => l.startsWith('shared-network='))) return undefined;
+  for (const l of lines) {
+    const m = /^dhcp-range=([\d.]+),static,([\d.]+)/.exec(l);
+    if (m?.[1] !== undefined && m[2] !== undefined && ipaddr.IPv4.isValidFourPartDecimal(m[2])) {
+      return `${m[1]}/${ipaddr.IPv4.parse(m[2]).prefixLengthFromSubnetMask() ?? 32}`;
+    }
+  }
+  return undefined;
 }
 
 /** The `<host>` element `virsh net-update … ip-dhcp-host` takes, with the network's lease time. */
@@ -172,7 +213,8 @@ export function parseNetworkXml(xml: string, scope: string, facts: NetworkListFa
   const options: { -readonly [K in keyof DhcpOptions]: DhcpOptions[K] } = { ...parseDhcpOptionLines(optionLines).options };
   const lease = attr(markOf(root), 'lease');
   if (lease !== undefined) options.leaseTime = lease === 'infinite' ? 'infinite' : Number(lease);
-  const network: Network = {
+  const sharedSubnet = parseSharedSubnet(optionLines);
+  const network: LibvirtNetwork = {
     scope,
     name,
     bridge: attr(child(root, 'bridge'), 'name') ?? '',
@@ -181,6 +223,7 @@ export function parseNetworkXml(xml: string, scope: string, facts: NetworkListFa
     ...(mtu !== undefined ? { mtu: Number(mtu) } : {}),
     ...(ips.length > 0 ? { ips } : {}),
     ...(Object.keys(options).length > 0 ? { dhcpOptions: options } : {}),
+    ...(sharedSubnet !== undefined ? { sharedSubnet } : {}),
     active: facts.active,
     autostart: facts.autostart,
     owned,

@@ -7,7 +7,7 @@ import { hostXml, networkXml, parseNetworkXml } from '../../src/libvirt/network-
 import { classifyVirshError, quoteVirsh, splitVirshOutput, virshScript } from '../../src/libvirt/virsh.ts';
 import { domainXml, seedHost, seedIface, seedNetwork } from './seed.ts';
 
-test('the seed network is defined with our metadata, no DNS service and its DHCP options as dnsmasq options', (t) => {
+test('the seed network is defined with our metadata, STP and DNS off, and its DHCP options as dnsmasq options', (t) => {
   t.is(
     networkXml(seedNetwork()),
     `<network xmlns:dnsmasq="http://libvirt.org/schemas/network/dnsmasq/1.0">
@@ -15,7 +15,7 @@ test('the seed network is defined with our metadata, no DNS service and its DHCP
   <metadata>
     <wirestate:network xmlns:wirestate="${WIRESTATE_XMLNS}" lease="infinite"/>
   </metadata>
-  <bridge name="br-eth42" stp="on" delay="0"/>
+  <bridge name="br-eth42" stp="off" delay="0"/>
   <mtu size="1450"/>
   <dns enable="no"/>
   <ip address="10.244.0.254" prefix="24">
@@ -37,6 +37,7 @@ test('a network wirestate defines parses back to the same network', (t) => {
     seedNetwork(),
     { ...seedNetwork(), name: 'n2', forward: 'nat' as const, mac: '52:54:00:01:02:03', ips: [{ cidr: '10.0.0.1/24', dhcp: true, dhcpRanges: [{ start: '10.0.0.10', end: '10.0.0.20' }] }], dhcpOptions: { leaseTime: 600 } },
     { scope: 'pod', name: 'bare', bridge: 'br-bare' },
+    { ...seedNetwork(), ips: [{ cidr: '169.254.75.1/32', dhcp: true }], sharedSubnet: '10.244.0.0/24' },
   ];
   for (const n of nets) {
     const parsed = parseNetworkXml(networkXml(n), 'pod', { active: true, autostart: false });
@@ -55,6 +56,13 @@ test('a network without our metadata is not owned, and neither are its hosts', (
 test('a metadata element with another namespace does not make a network ours', (t) => {
   const xml = `<network><name>x</name><metadata><a:mark xmlns:a="https://example.com/not-wirestate"/></metadata><bridge name='b'/></network>`;
   t.false(parseNetworkXml(xml, 's', { active: false, autostart: false }).network.owned);
+});
+
+test('a network on a link-local bridge serves the pod subnet through shared-network and a static range', (t) => {
+  const xml = networkXml({ ...seedNetwork(), ips: [{ cidr: '169.254.75.1/32', dhcp: true }], sharedSubnet: '10.244.0.0/24' });
+  t.true(xml.includes('<ip address="169.254.75.1" prefix="32">'));
+  t.true(xml.includes('<dnsmasq:option value="shared-network=br-eth42,10.244.0.0"/>'));
+  t.true(xml.includes('<dnsmasq:option value="dhcp-range=10.244.0.0,static,255.255.255.0,infinite"/>'));
 });
 
 test('a reservation is one host element, with an infinite lease when the network has one', (t) => {
