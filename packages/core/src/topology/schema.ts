@@ -33,7 +33,8 @@ const dhcpOptions = z.strictObject({
   router: str(ip(4)).optional(),
   routes: z.array(z.strictObject({ dst: str(prefix(4)), gateway: str(ip(4)) })).optional(),
   mtu: mtu.optional(),
-  dnsServers: z.array(str(ip())).optional(),
+  // DHCPv4 options 3 and 6 carry IPv4 addresses only.
+  dnsServers: z.array(str(ip(4))).optional(),
   searchDomains: z.array(str(hostname)).optional(),
   leaseTime: z.union([int(120, 0xffff_fffe), z.literal('infinite')]).optional(),
 });
@@ -56,8 +57,9 @@ const binding = z.strictObject({
   bridge: str(ifname).optional(),
   network: str(libvirtName).optional(),
   bridgeAddress: str(cidr).optional(),
-  gateway: str(ip()).optional(),
-  dns: z.strictObject({ servers: z.array(str(ip())).optional(), search: z.array(str(hostname)).optional() }).optional(),
+  // Handed to the VM over DHCPv4 (router, DNS servers): IPv4 only.
+  gateway: str(ip(4)).optional(),
+  dns: z.strictObject({ servers: z.array(str(ip(4))).optional(), search: z.array(str(hostname)).optional() }).optional(),
   macvtapMode: macvlanMode.optional(),
 });
 

@@ -22,7 +22,7 @@ test('a full low-level topology using every field parses and normalizes MACs, IP
   t.is(topo.dhcpHosts?.[0]?.mac, '52:54:00:00:00:0a');
   t.is(topo.vmInterfaces?.[0]?.mac, '52:54:00:00:00:0a');
   t.is(topo.addresses?.[1]?.cidr, '2001:db8::1/64');
-  t.deepEqual(topo.bindings?.[0]?.dns?.servers, ['10.96.0.10', 'fd00::a']);
+  t.deepEqual(topo.bindings?.[0]?.dns?.servers, ['10.96.0.10', '10.96.0.11']);
   t.deepEqual(
     topo.routes?.map((r) => [r.dst, r.gateway]),
     [

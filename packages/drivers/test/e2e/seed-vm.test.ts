@@ -101,7 +101,7 @@ function diagnose(t: ExecutionContext, node: string, pod: string, ip: string): v
   t.log(`node neigh:\n${tryRun('ip', ['-n', node, 'neigh'])}`);
   t.log(`node fdb:\n${tryRun('bridge', ['-n', node, 'fdb', 'show', 'br', NODE_BRIDGE])}`);
   t.log(`pod links:\n${tryRun('ip', ['-n', pod, '-o', 'link'])}`);
-  t.log(`pod processes: ${tryRun('ip', ['netns', 'pids', pod]).split('\n').map((p) => `${p} ${tryRun('cat', [`/proc/${p}/comm`]).trim()}`).join(', ')}`);
+  t.log(`pod processes: ${tryRun('ip', ['netns', 'pids', pod]).split('\n').filter((p) => p !== '').map((p) => `${p} ${tryRun('cat', [`/proc/${p}/comm`]).trim()}`).join(', ')}`);
   t.log(`pod addrs:\n${tryRun('ip', ['-n', pod, '-br', 'addr'])}`);
   t.log(`pod bridge-nf-call-iptables: ${tryRun('ip', ['netns', 'exec', pod, 'cat', '/proc/sys/net/bridge/bridge-nf-call-iptables'])}`);
   t.log(`pod iptables:\n${tryRun('ip', ['netns', 'exec', pod, 'iptables-save'])}`);

@@ -132,7 +132,12 @@ export function checkDuplicates(view: View, issues: Collector): void {
     issues,
   );
 
-  report(lists.dhcpServers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `DHCP server ${e.value.name}${inScope(e.scope)}` }, issues);
+  // A bridge-mode binding runs its own dnsmasq, named after its bridge.
+  const servers: Entry<Claimed>[] = distinctNics
+    .filter((e) => e.value.mode === 'bridge')
+    .map((e) => claim(e, e.value.bridge === undefined ? 'podNic' : 'bridge', e.value.bridge ?? defaultBridgeName(e.value.podNic), ' (the dnsmasq of a bridge binding)'));
+  for (const e of lists.dhcpServers) servers.push(claim(e, 'name', e.value.name));
+  report(servers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `DHCP server ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
   // One DHCP server per bridge: a binding's bridge already has one (libvirt's or its own dnsmasq).
   const dhcpOn: Entry<Claimed>[] = distinctNics
     .filter((e) => e.value.mode !== 'macvtap')
