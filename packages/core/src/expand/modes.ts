@@ -98,6 +98,14 @@ const libvirtNetwork: BindingModeSpec = {
       issues.push({ code: 'no_bridge_address', path: [...input.path, 'bridgeAddress'], message: `subnet of ${pod.cidr} has no free address for the libvirt bridge; give bridgeAddress` });
       return;
     }
+    if (b.bridgeAddress !== undefined && subnetOf(b.bridgeAddress) !== subnetOf(pod.cidr)) {
+      issues.push({ code: 'outside_subnet', path: [...input.path, 'bridgeAddress'], message: `bridge address ${b.bridgeAddress} is outside the pod subnet ${subnetOf(pod.cidr)}` });
+      return;
+    }
+    if (b.bridgeAddress !== undefined && [pod.ip, f.gateway].includes(b.bridgeAddress.split('/')[0])) {
+      issues.push({ code: 'duplicate', path: [...input.path, 'bridgeAddress'], message: `bridge address ${b.bridgeAddress} is the pod IP or its gateway` });
+      return;
+    }
     takeOver(input, out, bridge);
     out.networks.push({
       scope: f.scope,
