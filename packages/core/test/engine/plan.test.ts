@@ -1,0 +1,77 @@
+/** diff + plan on hand-made states: what is managed, what is owned, how steps are ordered. */
+import test from 'ava';
+import { completeState, plan, type Link, type State } from '@wirestate/core';
+
+const link = (l: Partial<Link> & Pick<Link, 'name' | 'kind'>): Link => ({ scope: 's', ...l });
+const state = (links: Link[], rest: Partial<State> = {}): State =>
+  completeState({ links: Object.fromEntries(links.map((l) => [`${l.scope}/${l.name}`, l])), ...rest });
+
+test('a field the desired state leaves out is not managed and produces no step', (t) => {
+  const live = state([link({ name: 'br0', kind: 'bridge', mtu: 9000, up: false, owned: true })]);
+  const desired = state([link({ name: 'br0', kind: 'bridge' })]);
+  t.deepEqual(plan(desired, live).steps, []);
+});
+
+test('an unowned link that differs is a not_owned conflict, not a change', (t) => {
+  const live = state([link({ name: 'cni0', kind: 'bridge', mtu: 1450, owned: false })]);
+  const p = plan(state([link({ name: 'cni0', kind: 'bridge', mtu: 1500 })]), live);
+  t.deepEqual(p.steps, []);
+  t.deepEqual(p.conflicts.map((c) => c.code), ['not_owned']);
+});
+
+test('adopt: true takes an unowned link over by setting the ownership alias first', (t) => {
+  const live = state([link({ name: 'cni0', kind: 'bridge', mtu: 1450, owned: false })]);
+  const p = plan(state([link({ name: 'cni0', kind: 'bridge', mtu: 1500, adopt: true })]), live);
+  t.deepEqual(
+    p.steps.map((s) => s.command),
+    ['ip link set cni0 alias wirestate', 'ip link set cni0 mtu 1500'],
+  );
+  t.deepEqual(p.steps[0]?.inverse, { type: 'link.set', scope: 's', name: 'cni0', attrs: { alias: null } });
+});
+
+test('a live link nobody declared is deleted only when wirestate owns it', (t) => {
+  const live = state([link({ name: 'br-old', kind: 'bridge', owned: true }), link({ name: 'eth0', kind: 'device', owned: false }), link({ name: 'cni0', kind: 'bridge', owned: false })]);
+  const p = plan(state([]), live);
+  t.deepEqual(p.steps.map((s) => s.id), ['links/s/br-old/link.delete']);
+});
+
+test('a kind change replaces the link and marks both halves disruptive', (t) => {
+  const live = state([link({ name: 'x0', kind: 'bridge', owned: true })]);
+  const p = plan(state([link({ name: 'x0', kind: 'macvlan', parent: 'eth0' }), link({ name: 'eth0', kind: 'device' })]), state([...Object.values(live.links), link({ name: 'eth0', kind: 'device', owned: false })]));
+  t.deepEqual(p.steps.map((s) => [s.op.type, s.action, s.disruptive]), [
+    ['link.delete', 'replace', true],
+    ['link.create', 'replace', true],
+  ]);
+});
+
+test('an external device that does not exist is a missing conflict', (t) => {
+  const p = plan(state([link({ name: 'eth42', kind: 'device', mac: '02:00:00:00:00:01' })]), state([]));
+  t.deepEqual(p.conflicts.map((c) => [c.code, c.path]), [['missing', ['links', 's/eth42']]]);
+});
+
+test('a port is enslaved only after its bridge exists, and every step knows what it waits for', (t) => {
+  const live = state([link({ name: 'eth1', kind: 'device', owned: false })]);
+  const p = plan(state([link({ name: 'eth1', kind: 'device', master: 'br1' }), link({ name: 'br1', kind: 'bridge', up: true })]), live);
+  t.deepEqual(p.steps.map((s) => s.command), ['ip link add name br1 type bridge && ip link set br1 up', 'ip link set eth1 master br1']);
+  t.deepEqual(p.steps[1]?.after, [0]);
+});
+
+test('deleting a bridge first lets go of its declared ports', (t) => {
+  const live = state([link({ name: 'br1', kind: 'bridge', owned: true }), link({ name: 'eth1', kind: 'device', master: 'br1', owned: false })]);
+  const p = plan(state([link({ name: 'eth1', kind: 'device', master: null })]), live);
+  t.deepEqual(p.steps.map((s) => s.command), ['ip link set eth1 nomaster', 'ip link delete br1']);
+});
+
+test('deleting an owned bridge with an undeclared port carries the port, so the inverse enslaves it again', (t) => {
+  const live = state([link({ name: 'br1', kind: 'bridge', owned: true }), link({ name: 'eth1', kind: 'device', master: 'br1', owned: false })]);
+  const [step] = plan(state([]), live).steps;
+  t.deepEqual(step?.inverse, { type: 'link.create', link: { scope: 's', name: 'br1', kind: 'bridge' }, ports: ['eth1'] });
+  t.is(step?.inverseCommand, 'ip link add name br1 type bridge && ip link set eth1 master br1');
+});
+
+test('the same inputs always give the same plan, with a stable basis', (t) => {
+  const live = state([link({ name: 'a', kind: 'bridge', owned: true }), link({ name: 'b', kind: 'bridge', owned: true })]);
+  const desired = state([link({ name: 'c', kind: 'bridge' }), link({ name: 'd', kind: 'bridge' })]);
+  t.deepEqual(plan(desired, live), plan(desired, live));
+  t.regex(plan(desired, live).basis, /^links=[0-9a-f]{8},addresses=/);
+});
