@@ -3,7 +3,10 @@
  * of an apply of N seed-like networks (define, start, live DHCP reservation), batched
  * (one `executeBatch` per step: define all, start all, add all hosts) against one virsh
  * process per op, plus the snapshot that follows. Each run gets a private libvirtd in a
- * fresh netns. Usage: node --import=tsx --conditions=wirestate-source bench/libvirt.ts [N…]
+ * fresh netns. `--forward=open` defines the networks with `<forward mode='open'/>`, for
+ * which libvirt installs no firewall rules (an isolated network reloads ~20 iptables rules
+ * on every live reservation change). Usage:
+ * node --import=tsx --conditions=wirestate-source bench/libvirt.ts [--forward=open] [N…]
  */
 import { rmSync } from 'node:fs';
 import type { Network, Op, Scope } from '@wirestate/core';
@@ -12,9 +15,12 @@ import { createLibvirtDriver } from '../packages/drivers/src/libvirt/index.ts';
 import { launchLibvirtd } from '../packages/drivers/test/helpers/libvirtd.ts';
 import { deleteBenchNetns, makeBenchNetns, time } from './lib/netns.ts';
 
+const FORWARD = process.argv.find((a) => a.startsWith('--forward='))?.slice('--forward='.length) as Network['forward'] | undefined;
+
 function network(i: number, scope: string): Network {
   return {
     scope,
+    ...(FORWARD !== undefined ? { forward: FORWARD } : {}),
     name: `pod-net${i}`,
     bridge: `br-net${i}`,
     mtu: 1450,
@@ -91,12 +97,13 @@ async function runOnce(n: number, batched: boolean): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number).filter((x) => x > 0);
   const rows: Row[] = [];
   for (const n of sizes.length > 0 ? sizes : [1, 20]) {
     for (const batched of [false, true]) rows.push(await runOnce(n, batched));
   }
   const out = process.stdout;
+  out.write(`networks: ${FORWARD === undefined ? 'isolated' : `forward mode ${FORWARD}`}\n`);
   out.write('N   mode     virsh-procs  apply-ms  (define/start/host-add ms)  snapshot-procs  snapshot-ms\n');
   for (const r of rows) {
     out.write(

@@ -2,6 +2,7 @@
  * The seed network through the libvirt driver against a private libvirtd: a DHCP client
  * with the pod MAC gets exactly the pod IP and the options the pod had.
  */
+import { execFileSync } from 'node:child_process';
 import test from 'ava';
 import { createLibvirtDriver } from '../../src/libvirt/index.ts';
 import { attachVmPort, requestLease } from '../helpers/dhcp-client.ts';
@@ -82,5 +83,21 @@ rootTest('the seed network serves the pod IP from a bridge holding only a link-l
   t.is(lv.dnsmasqPids().length, 1, 'dnsmasq runs before the client asks');
   const lease = await requestLease(t, attachVmPort(t, ns, 'br-eth42', POD_MAC));
   t.like(lease, { ip: '10.244.0.5', prefix: 24, router: '10.244.0.1', mtu: 1450, dns: ['10.96.0.10'], lease: 4294967295, serverId: '169.254.75.1' });
+  t.deepEqual(lease.routes, net.dhcpOptions?.routes);
+});
+
+rootTest('an open-mode seed network hands out the same lease and leaves the pod netns firewall alone', async (t) => {
+  const ns = makeNetns(t, 'lvopen');
+  const lv = await startLibvirtd(t, ns);
+  const scope = scopeFor(ns, lv.uri);
+  const driver = createLibvirtDriver({ scopes: [scope] });
+  const net = { ...seedNetwork(), forward: 'open' as const, ips: [{ cidr: '169.254.75.1/32', dhcp: true }], sharedSubnet: '10.244.0.0/24' };
+  for (const op of [{ type: 'network.define', network: net }, { type: 'network.start', network: net }] as const) await driver.execute(op);
+  await driver.execute({ type: 'dhcpHost.add', host: seedHost(), live: true });
+  const rules = execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-S'], { encoding: 'utf8' });
+  t.false(rules.includes('br-eth42'), rules);
+
+  const lease = await requestLease(t, attachVmPort(t, ns, 'br-eth42', POD_MAC));
+  t.like(lease, { ip: '10.244.0.5', prefix: 24, router: '10.244.0.1', mtu: 1450, dns: ['10.96.0.10'], lease: 4294967295 });
   t.deepEqual(lease.routes, net.dhcpOptions?.routes);
 });
