@@ -3,9 +3,10 @@
  * with the pod MAC gets the pod IP and options through `shared-network`, a reservation
  * change is a hosts-file rewrite + SIGHUP, and stop leaves nothing behind.
  */
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import type { DhcpHost, DhcpServer, Scope } from '@wirestate/core';
 import { createDnsmasqDriver } from '../../src/dnsmasq/index.ts';
@@ -15,6 +16,8 @@ import { POD_MAC, seedNetwork } from '../libvirt/seed.ts';
 
 // Skipped unless root (ROOT_SKIP_REASON): namespaces and a real dnsmasq.
 const rootTest = isRoot ? test : test.skip;
+
+const RECORD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/recorded/dnsmasq/seed-link-local-bridge');
 
 function setup(t: import('ava').ExecutionContext, tag: string) {
   const ns = makeNetns(t, tag);
@@ -42,7 +45,7 @@ function setup(t: import('ava').ExecutionContext, tag: string) {
 const host = (ip = '10.244.0.5'): DhcpHost => ({ scope: 'pod', server: 'eth42', mac: POD_MAC, ip });
 
 rootTest('a standalone dnsmasq on a link-local bridge hands the pod IP and options to the pod MAC', async (t) => {
-  const { ns, scope, driver, server } = setup(t, 'dmdhcp');
+  const { ns, stateDir, scope, driver, server } = setup(t, 'dmdhcp');
   await driver.execute({ type: 'dhcpServer.start', server });
   await driver.execute({ type: 'dhcpHost.add', host: host(), live: true });
   const snap = await driver.snapshot([scope]);
@@ -66,6 +69,16 @@ rootTest('a standalone dnsmasq on a link-local bridge hands the pod IP and optio
     lease: 4294967295,
     serverId: '169.254.75.1',
   });
+
+  if (process.env.WIRESTATE_RECORD === '1') {
+    // The instance's files as dnsmasq ran them, with the state dir replaced by a placeholder.
+    const from = join(stateDir, 'dnsmasq', 'pod', 'eth42');
+    mkdirSync(RECORD_DIR, { recursive: true });
+    for (const f of ['dnsmasq.conf', 'hosts', 'server.json', 'dnsmasq.leases']) {
+      writeFileSync(join(RECORD_DIR, f), readFileSync(join(from, f), 'utf8').split(stateDir).join('@STATE@'));
+    }
+    t.log(`recorded into ${RECORD_DIR}`);
+  }
 });
 
 rootTest('a reservation change reaches the running dnsmasq by SIGHUP, and stop removes its process and files', async (t) => {
@@ -80,7 +93,7 @@ rootTest('a reservation change reaches the running dnsmasq by SIGHUP, and stop r
   t.is(lease.ip, '10.244.0.6');
 
   await driver.execute({ type: 'dhcpServer.stop', server });
-  t.false(existsSync(`/proc/${pid}/cmdline`) && (await import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z');
+  t.false(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z');
   t.false(existsSync(join(stateDir, 'dnsmasq', 'pod', 'eth42')));
   t.deepEqual(await driver.snapshot([scope]), { dhcpServers: {}, dhcpHosts: {} });
 });
