@@ -13,7 +13,7 @@ import type { Driver, Op, OpOutcome, State } from '@wirestate/core';
 import { createLibvirtDriver } from '../../src/libvirt/index.ts';
 import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { isRoot, makeNetns } from '../helpers/netns.ts';
-import { PLAIN_NAT_XML, VM_INTERFACES_XML } from './plain.ts';
+import { PLAIN_NAT_XML, USER_INTERFACES_XML } from './plain.ts';
 import { domainXml, scopeFor, seedHost, seedIface, seedNetwork } from './seed.ts';
 
 // Skipped unless root (ROOT_SKIP_REASON): namespaces, bind mounts and a real libvirtd.
@@ -44,7 +44,7 @@ rootTest('the seed plan converges, and a fault at any step rolls libvirt back to
   const lv = await startLibvirtd(t, ns);
   const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
   writeFileSync(join(lv.dir, 'nat.xml'), PLAIN_NAT_XML);
-  writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', VM_INTERFACES_XML.split('    <interface').slice(2).map((s) => `    <interface${s}`).join('')));
+  writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', USER_INTERFACES_XML));
   virsh('net-define', join(lv.dir, 'nat.xml'));
   virsh('define', join(lv.dir, 'vm1.xml'));
   const scope = scopeFor(ns, lv.uri);

@@ -48,6 +48,9 @@ export const VM_INTERFACES_XML = `    <interface type='network'>
       <mac address='52:54:00:00:00:04'/>
     </interface>`;
 
+/** vm1's interfaces without the one on the seed network: the user's own, which wirestate must leave alone. */
+export const USER_INTERFACES_XML = VM_INTERFACES_XML.slice(VM_INTERFACES_XML.indexOf("    <interface type='bridge'>"));
+
 const networks: Record<string, Network> = {
   'pod/default': {
     scope: 'pod',
