@@ -71,7 +71,8 @@ export async function readRecord(stateDir: string, scope: string, ifname: string
 /** Writes a record atomically and durably (temp file, fsync, rename). */
 export async function writeRecord(stateDir: string, record: CniRecord): Promise<void> {
   const path = recordPath(stateDir, record.scope, record.ifname);
-  await mkdir(scopeDir(stateDir, record.scope), { recursive: true, mode: 0o700 });
+  // Default modes: the state dir is shared with dnsmasq, which must traverse it after dropping root.
+  await mkdir(scopeDir(stateDir, record.scope), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, fsync: true });
 }
 
