@@ -125,6 +125,16 @@ export async function requestLease(t: ExecutionContext, port: VmPort, timeoutMs 
   });
   clearTimeout(timer);
   const file = join(dir, 'lease.env');
-  if (!existsSync(file)) throw new Error(`udhcpc got no lease (exit ${code}): ${log.trim()}`);
+  if (!existsSync(file)) {
+    // What the bridge side looked like: port states (an STP port still listening drops DHCP) and addresses.
+    let ports = '';
+    try {
+      ports = sh('bridge', ['-n', port.bridgeNetns, 'link', 'show']) + sh('ip', ['-n', port.bridgeNetns, '-br', 'addr']);
+    } catch (err) {
+      ports = String(err);
+    }
+    const tail = log.trim().split('\n').slice(-3).join('\n');
+    throw new Error(`udhcpc got no lease (exit ${code}): ${tail}\nbridge side:\n${ports}`);
+  }
   return parseLease(readFileSync(file, 'utf8'));
 }
