@@ -127,7 +127,7 @@ export async function requestLease(t: ExecutionContext, port: VmPort, timeoutMs 
   const file = join(dir, 'lease.env');
   if (!existsSync(file)) {
     // What the bridge side looked like: port states (an STP port still listening drops DHCP) and addresses.
-    let ports = '';
+    let ports: string;
     try {
       ports = sh('bridge', ['-n', port.bridgeNetns, 'link', 'show']) + sh('ip', ['-n', port.bridgeNetns, '-br', 'addr']);
     } catch (err) {
