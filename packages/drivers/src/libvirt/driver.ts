@@ -92,7 +92,9 @@ export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Libvirt
         try {
           return stateFromCapture(s.name, await captureLibvirt(run, virsh, s.libvirt ?? DEFAULT_LIBVIRT_URI, s.name));
         } catch (err) {
-          throw asWirestateError(err, `reading libvirt in scope ${s.name}`);
+          if (err instanceof WirestateError) throw err;
+          // virsh missing or not runnable: the system's fault, not a bug of ours.
+          throw new WirestateError('driver_failure', `reading libvirt in scope ${s.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       }),
     );

@@ -62,3 +62,12 @@ test('undefining a network without our metadata is refused before any change is 
   t.is(calls.length, 1, 'only the ownership read ran');
   t.notRegex(calls.flat().join(' '), /net-undefine/);
 });
+
+test('a missing virsh binary is a driver_failure, for reads and for writes', async (t) => {
+  const driver = createLibvirtDriver({ virsh: '/nonexistent/virsh', scopes: [{ name: 'pod' }] });
+  const err = await t.throwsAsync(driver.snapshot([{ name: 'pod' }]));
+  t.like(err, { name: 'WirestateError', kind: 'driver_failure' });
+  t.regex(err?.message ?? '', /^reading libvirt in scope pod: .*ENOENT/);
+  const [outcome] = await driver.executeBatch([{ type: 'network.start', network: { scope: 'pod', name: 'n', bridge: 'br-n' } }]);
+  t.like(outcome, { ok: false, error: { kind: 'driver_failure' } });
+});
