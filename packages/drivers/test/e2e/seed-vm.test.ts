@@ -7,7 +7,7 @@
  * lease the pod's IP, gateway, routes and DNS and answer for the pod IP from the node;
  * removing the binding must give the pod NIC back exactly and CNI DEL must release it.
  */
-import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { expand, plan, reconcile, snapshotAll, type BindingMode, type DriverSet, type Scope, type Topology } from '@wirestate/core';
@@ -22,6 +22,7 @@ import { ROOT_SKIP_REASON, ipIn, isRoot, makeNetns, sh } from '../helpers/netns.
 import { buildInitramfs, ensureGuestKernel } from '../helpers/vm.ts';
 import { cniNicsAsDevices, coreAcceptsDeviceOverVeth } from './device-shim.ts';
 import { defineGuest, virsh } from './guest.ts';
+import { netlinkBeforeLibvirt } from './wave-shim.ts';
 
 // Skipped unless root: ROOT_SKIP_REASON (namespaces, mounts, libvirtd, qemu).
 const rootTest = isRoot ? test.serial : test.skip;
@@ -176,7 +177,24 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
   t.teardown(() => system.close());
   const cniNics = async () => new Set(Object.keys((await system.drivers.cni!.snapshot([scope])).cniAttachments ?? {}));
   if (!coreAcceptsDeviceOverVeth()) t.log('core compares link kind strictly: pod NICs reported as device (see device-shim.ts)');
-  const drivers: DriverSet = { ...system.drivers, netlink: cniNicsAsDevices(system.drivers.netlink!, cniNics) };
+  const ordered = netlinkBeforeLibvirt(cniNicsAsDevices(system.drivers.netlink!, cniNics), system.drivers.libvirt!);
+  const drivers: DriverSet = { ...system.drivers, netlink: ordered.netlink, libvirt: ordered.libvirt };
+
+  // Standalone dnsmasq instances the bridge round started are stopped by their pid files.
+  t.teardown(() => {
+    const dir = join(stateDir, 'dnsmasq', 'pod');
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const pidFile = join(dir, name, 'dnsmasq.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dnsmasq') process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
 
   const consoleLogs: string[] = [];
   const vmName = `ws-e2e-${process.pid}`;
@@ -289,6 +307,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
   const ours = Object.entries(live).flatMap(([kind, rs]) => Object.entries(rs as Record<string, { owned?: boolean }>).filter(([, r]) => r.owned === true).map(([id]) => `${kind}/${id}`));
   t.deepEqual(ours, [], 'no owned resource remains');
   t.deepEqual(ipamReservations(work, 'primary'), []);
+  if (ordered.hits() > 0) t.log(`core put network.start beside netlink ops in one wave ${ordered.hits()} time(s): ordered by wave-shim.ts`);
   t.log(`total ${Date.now() - runStart} ms; phases ${JSON.stringify(clock.timings)}`);
 });
 
