@@ -95,6 +95,10 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
     }
     const network = await readNetworkConfig(a.config);
     const inv = invocation(a.scope, a, context);
+    // A failed ADD is followed by DEL (the spec's cleanup), which would delete a NIC of the
+    // same name that someone else made: refuse before the plugin ever runs.
+    const probe = await runner('nsenter', [`--net=${inv.netns}`, '--', 'ip', '-o', 'link', 'show', 'dev', a.ifname], { timeoutMs: 10_000 });
+    if (probe.code === 0) throw new WirestateError('conflict', `${context}: ${a.ifname} already exists in the pod netns and was not made by wirestate`);
     const base: CniRecord = { version: CNI_RECORD_VERSION, scope: a.scope, ifname: a.ifname, containerId: a.containerId, config: a.config, network, netns: inv.netns, pending: true };
     // Recorded before the plugin runs: a crash mid-ADD leaves a pending record, never an unknown NIC.
     await writeRecord(options.stateDir, base);

@@ -116,3 +116,15 @@ rootTest('CHECK passes on the NIC as added and fails once its address is gone', 
   const err = await t.throwsAsync(driver.check('pod', 'eth0'));
   t.regex(err?.message ?? '', /CNI CHECK of eth0/);
 });
+
+rootTest('ADD of a NIC name that already exists in the pod is refused and that NIC is left alone', async (t) => {
+  const { pod, dir, scope, driver } = setup(t);
+  ipIn(pod, 'link', 'add', 'eth42', 'type', 'veth', 'peer', 'name', 'other42');
+  const config = writeBridgeConf(dir, { name: 'pods', bridge: 'cni-t6', subnet: '10.244.6.0/24', gateway: '10.244.6.1' });
+  const err = await t.throwsAsync(driver.execute({ type: 'cni.add', attachment: attachment(config) }));
+  t.is((err as { kind?: string }).kind, 'conflict');
+  t.regex(err?.message ?? '', /already exists in the pod netns/);
+  t.regex(ipIn(pod, 'link', 'show', 'eth42'), /eth42@other42/);
+  t.deepEqual((await driver.snapshot([scope])).cniAttachments, {});
+  t.deepEqual(ipamReservations(dir, 'pods'), []);
+});
