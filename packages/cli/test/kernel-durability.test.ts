@@ -111,7 +111,8 @@ rootTest('kernel: rollback after a successful apply restores the namespace exact
 
 rootTest('kernel: two concurrent applies on one scope are serialized, never interleaved (the journals show it)', async (t) => {
   const k = kernel(t, 'race');
-  const [a, b] = await Promise.all([k.run(['apply', '-f', k.topology]), k.run(['apply', '-f', k.topology])]);
+  // A generous lock timeout: on a loaded machine the first apply may hold the scope for long.
+  const [a, b] = await Promise.all([k.run(['--lock-timeout', '10m', 'apply', '-f', k.topology]), k.run(['--lock-timeout', '10m', 'apply', '-f', k.topology])]);
   t.is(a.code, 0, a.stderr);
   t.is(b.code, 0, b.stderr);
   const views = listJournals(stateLayout(k.stateDir)).map((j) => viewOf(j.file, readJournal(j.file)));

@@ -7,7 +7,7 @@
  * not running), the step never happened and is skipped; otherwise the inverse runs, and
  * a conflict answer ("no such device", "exists") still means there was nothing to undo.
  */
-import { asWirestateError, driverOf, WirestateError, type DriverSet, type Op, type State } from '@wirestate/core';
+import { asWirestateError, canRetry, driverOf, WirestateError, type DriverSet, type Op, type State } from '@wirestate/core';
 import { applyOp } from '@wirestate/drivers';
 import { errorRecord } from './engine-journal.ts';
 import type { JournalWriter } from './journal-file.ts';
@@ -44,16 +44,24 @@ export interface UndoResult {
   readonly failures: readonly { readonly step: StepProgress; readonly error: WirestateError }[];
 }
 
+/** Attempts per inverse when the failure's kind says a retry may succeed (a busy device, a restarted worker). */
+const ATTEMPTS = 3;
+
 async function run(drivers: DriverSet, op: Op): Promise<WirestateError | undefined> {
   const name = driverOf(op);
   const d = drivers[name];
   if (d === undefined) return new WirestateError('not_supported', `no ${name} driver for ${op.type}`);
-  try {
-    await d.execute(op);
-    return undefined;
-  } catch (err) {
-    return asWirestateError(err, `running ${op.type}`);
+  let last: WirestateError | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    try {
+      await d.execute(op);
+      return undefined;
+    } catch (err) {
+      last = asWirestateError(err, `running ${op.type}`);
+      if (!canRetry(last.kind)) return last;
+    }
   }
+  return last;
 }
 
 /**
