@@ -7,7 +7,7 @@
  * lease the pod's IP, gateway, routes and DNS and answer for the pod IP from the node;
  * removing the binding must give the pod NIC back exactly and CNI DEL must release it.
  */
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { expand, plan, reconcile, snapshotAll, type BindingMode, type DriverSet, type Scope, type Topology } from '@wirestate/core';
@@ -198,6 +198,9 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
 
   const consoleLogs: string[] = [];
   const vmName = `ws-e2e-${process.pid}`;
+  // libvirtd writes the domain's qemu log from its own mount namespace, where /var/log is the host's.
+  const qemuLog = `/var/log/libvirt/qemu/${vmName}.log`;
+  t.teardown(() => rmSync(qemuLog, { force: true }));
   t.teardown(() => {
     if (t.passed) return;
     const dnsmasqDir = join(stateDir, 'dnsmasq');
@@ -207,6 +210,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
       join(lv.dir, 'libvirtd.out'),
       join(lv.dir, 'lib', 'dnsmasq'),
       join(logd.logDir, 'qemu', `${vmName}.log`),
+      qemuLog,
       dnsmasqDir,
       join(stateDir, 'cni'),
       join(work, 'facts.json'),
