@@ -1,10 +1,11 @@
 /**
  * The drivers of one command: the real ones over the topology's scopes, restricted to
  * `--drivers`; or, for tests only, a memory system persisted in the file named by
- * `WIRESTATE_TEST_SYSTEM_FILE` (faults from `WIRESTATE_TEST_FAULTS`, a JSON list).
+ * `WIRESTATE_TEST_SYSTEM_FILE`. Tests may inject faults into either through
+ * `WIRESTATE_TEST_FAULTS`, a JSON list of the memory driver's `Fault`s.
  */
 import { snapshotAll, type DriverSet, type Scope, type State } from '@wirestate/core';
-import { createSystemDrivers, type Fault } from '@wirestate/drivers';
+import { createSystemDrivers, FaultPlan, withFaults, type Fault } from '@wirestate/drivers';
 import { fileSystemDrivers } from '@wirestate/state';
 import type { Globals } from './globals.ts';
 
@@ -19,14 +20,18 @@ export interface OpenSystem {
 /** Opens the drivers for `scopes`; the caller closes them. */
 export function openSystem(globals: Globals, scopes: readonly Scope[], env: NodeJS.ProcessEnv = process.env): OpenSystem {
   const testFile = env.WIRESTATE_TEST_SYSTEM_FILE;
+  const faults = env.WIRESTATE_TEST_FAULTS ? (JSON.parse(env.WIRESTATE_TEST_FAULTS) as Fault[]) : [];
   let set: { drivers: DriverSet; close(): Promise<void> };
   if (testFile !== undefined && testFile !== '') {
-    const faults = env.WIRESTATE_TEST_FAULTS ? (JSON.parse(env.WIRESTATE_TEST_FAULTS) as Fault[]) : [];
     set = fileSystemDrivers(testFile, faults);
   } else {
     const all = createSystemDrivers({ scopes, stateDir: globals.layout.root });
+    const plan = new FaultPlan(faults);
     const drivers: DriverSet = {};
-    for (const name of globals.drivers) drivers[name] = all.drivers[name];
+    for (const name of globals.drivers) {
+      const d = all.drivers[name];
+      if (d !== undefined) drivers[name] = faults.length > 0 ? withFaults(d, plan) : d;
+    }
     set = { drivers, close: () => all.close() };
   }
   return { drivers: set.drivers, snapshot: () => snapshotAll(set.drivers, scopes), close: () => set.close() };

@@ -95,6 +95,35 @@ for (const [i, kill] of kills.entries()) {
   });
 }
 
+let faulted = 0;
+for (let k = 0; k < STEPS; k++) {
+  rootTest(`kernel: a failure injected at op ${k} rolls back to the namespace as before, settles the journal, and names the failed step`, async (t) => {
+    const k8 = kernel(t, `fault${k}`);
+    const pre = await k8.snapshot();
+    const r = await k8.run(['apply', '-f', k8.topology], { WIRESTATE_TEST_FAULTS: JSON.stringify([{ atCall: k }]) });
+    t.is(r.code, 1);
+    t.regex(r.stderr, /^wirestate: step \d+ failed \(ip -n \S+ .*\): injected fault/);
+    faulted++;
+    t.deepEqual(JSON.parse(await k8.snapshot()), JSON.parse(pre));
+    const views = listJournals(stateLayout(k8.stateDir)).map((j) => viewOf(j.file, readJournal(j.file)));
+    t.is(views[0]!.status, 'settled');
+  });
+}
+
+rootTest('kernel: snapshot --record writes the JSON state and the raw netlink dumps of the namespace', async (t) => {
+  const k = kernel(t, 'record');
+  const out = join(k.stateDir, '..', 'live.json');
+  const rec = join(k.stateDir, '..', 'rec');
+  const r = await k.run(['snapshot', '--netns', k.ns, '--record', rec, '-o', out]);
+  t.is(r.code, 0, r.stderr);
+  const live = JSON.parse(readFileSync(out, 'utf8')) as { links: Record<string, unknown> };
+  t.truthy(live.links['default/decoy0']);
+  t.truthy(readFileSync(join(rec, 'default', 'netlink', 'links.json'), 'utf8'));
+  const show = await k.run(['show', '-f', k.topology]);
+  t.is(show.code, 0, show.stderr);
+  t.regex(show.stdout, /decoy0/);
+});
+
 rootTest('kernel: rollback after a successful apply restores the namespace exactly; a second rollback has nothing to undo', async (t) => {
   const k = kernel(t, 'rollback');
   const pre = await k.snapshot();
@@ -123,5 +152,5 @@ rootTest('kernel: two concurrent applies on one scope are serialized, never inte
 });
 
 test.after(() => {
-  if (isRoot) process.stdout.write(`kernel crash matrix: ${killed} kills, ${leftovers} left something behind\n`);
+  if (isRoot) process.stdout.write(`kernel crash matrix: ${killed} kills, ${leftovers} left something behind; ${faulted} injected faults rolled back\n`);
 });
