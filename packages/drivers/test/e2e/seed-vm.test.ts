@@ -109,6 +109,16 @@ function diagnose(t: ExecutionContext, node: string, pod: string, ip: string): v
   t.log(`ping from pod bridge: ${tryRun('ip', ['netns', 'exec', pod, 'busybox', 'ping', '-c', '1', '-W', '1', ip])}`);
 }
 
+/** Ids (`kind/id`) of every resource the live system marks as wirestate's. */
+async function ownedResources(drivers: DriverSet, scope: Scope): Promise<string[]> {
+  const live = await snapshotAll(drivers, [scope]);
+  return Object.entries(live).flatMap(([kind, rs]) =>
+    Object.entries(rs as Record<string, { owned?: boolean }>)
+      .filter(([, r]) => r.owned === true)
+      .map(([id]) => `${kind}/${id}`),
+  );
+}
+
 /** Times phases and prints them with t.log. */
 function phases(t: ExecutionContext) {
   const timings: [string, number][] = [];
@@ -267,6 +277,16 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
     t.is(lease.mac, podNic.mac, `${mode}: the VM NIC has the original pod MAC`);
     t.like(lease, { ip: podIp, prefix: 24, router: POD_GATEWAY, mtu: MTU, dns: DNS.nameservers, search: DNS.search }, `${mode}: lease`);
     t.deepEqual(lease.routes, [{ dst: SERVICE_CIDR, gateway: POD_GATEWAY }, { dst: '0.0.0.0/0', gateway: POD_GATEWAY }], `${mode}: option 121 routes`);
+    // libvirt's dnsmasq answers from the bridge's address in the pod subnet; the standalone one from a link-local /32.
+    const bridgeAddrs = linkOf(pod, 'br-eth42')?.addrs ?? [];
+    if (mode === 'libvirt-network') {
+      t.deepEqual(bridgeAddrs, ['10.244.0.254/24'], `${mode}: bridge address`);
+      t.is(lease.serverId, '10.244.0.254', `${mode}: served by libvirt's dnsmasq`);
+    } else {
+      t.is(bridgeAddrs.length, 1);
+      t.regex(bridgeAddrs[0] ?? '', /^169\.254\.\d+\.\d+\/32$/, `${mode}: bridge holds only a link-local /32`);
+      t.is(lease.serverId, bridgeAddrs[0]?.split('/')[0], `${mode}: served by the standalone dnsmasq`);
+    }
     ipIn(node, 'neigh', 'flush', 'dev', NODE_BRIDGE);
     const answered = await clock.run(`${mode}: step 5: ping the pod IP from the node`, () => pingAnswered(node, podIp));
     if (!answered) diagnose(t, node, pod, podIp);
@@ -297,6 +317,8 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
     t.deepEqual(lv.dnsmasqPids(), [], `${mode}: libvirt's dnsmasq stopped`);
     const standalone = join(stateDir, 'dnsmasq', 'pod');
     t.deepEqual(existsSync(standalone) ? readdirSync(standalone) : [], [], `${mode}: no standalone dnsmasq left`);
+    const leftovers = await ownedResources(drivers, scope);
+    t.deepEqual(leftovers.filter((id) => !id.startsWith('cniAttachments/')), [], `${mode}: nothing of the binding remains`);
     guest.remove();
 
     // Step 6: hand eth42 back to CNI: DEL releases the address.
@@ -307,9 +329,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
 
   // Nothing of ours remains but eth0, which goes last.
   await clock.run('final: CNI DEL of eth0', () => reconcile(topologyOf(undefined, []), { drivers, facts }));
-  const live = await snapshotAll(drivers, [scope]);
-  const ours = Object.entries(live).flatMap(([kind, rs]) => Object.entries(rs as Record<string, { owned?: boolean }>).filter(([, r]) => r.owned === true).map(([id]) => `${kind}/${id}`));
-  t.deepEqual(ours, [], 'no owned resource remains');
+  t.deepEqual(await ownedResources(drivers, scope), [], 'no owned resource remains');
   t.deepEqual(ipamReservations(work, 'primary'), []);
   if (ordered.hits() > 0) t.log(`core put network.start beside netlink ops in one wave ${ordered.hits()} time(s): ordered by wave-shim.ts`);
   t.log(`total ${Date.now() - runStart} ms; phases ${JSON.stringify(clock.timings)}`);
