@@ -6,6 +6,7 @@ import ipaddr from 'ipaddr.js';
 import type { Issue } from '../errors.ts';
 import type { Address, DhcpHost, DhcpServer, Link, Network, Route, VmInterface } from '../model/state.ts';
 import type { Binding, BindingMode } from '../topology/types.ts';
+import { subnetOf } from '../kinds/shared.ts';
 import { dhcpOptionsFor } from './dhcp-options.ts';
 import type { PodNicFacts } from './facts.ts';
 import { defaultBridge, defaultNetwork, derivedMac, linkLocalAddress } from './names.ts';
@@ -48,12 +49,6 @@ export function podIpv4(f: PodNicFacts): { ip: string; cidr: string; prefix: num
   if (cidr === undefined) return undefined;
   const [ip, prefix] = cidr.split('/') as [string, string];
   return { ip, cidr, prefix: Number(prefix) };
-}
-
-/** The subnet of an IPv4 CIDR, `10.244.0.0/24`. */
-function subnetOf(cidr: string): string {
-  const [addr, len] = ipaddr.IPv4.parseCIDR(cidr);
-  return `${ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${len}`).toString()}/${len}`;
 }
 
 /** The highest host address of the subnet that is neither the pod IP nor the gateway. */

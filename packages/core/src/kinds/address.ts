@@ -2,8 +2,8 @@
 import type { Address } from '../model/state.ts';
 import type { Descriptor, StepDraft } from './descriptor.ts';
 import { linkId } from './link.ts';
-import { bare, ipCmd, ipOf } from './shared.ts';
-import { addressed, exists, gone, ipFree, ref, unrouted, unused } from './tokens.ts';
+import { bare, ipCmd, ipOf, subnetOf } from './shared.ts';
+import { addressed, exists, gone, ipFree, ref, subnetFree, unrouted, unused } from './tokens.ts';
 
 const KIND = 'addresses';
 
@@ -41,7 +41,7 @@ export const addressDescriptor: Descriptor<'addresses'> = {
         inverse: { type: 'address.add', address },
         reason: a.owned ? `${a.cidr} is owned by wirestate and no longer desired` : `${a.cidr} on ${a.dev} is declared absent`,
         requires: [unused(KIND, id), unrouted(a.scope, a.dev)],
-        provides: [gone(KIND, id), ipFree(a.scope, ipOf(a.cidr)), unused('links', linkId(a.scope, a.dev))],
+        provides: [gone(KIND, id), ipFree(a.scope, ipOf(a.cidr)), subnetFree(a.scope, subnetOf(a.cidr)), unused('links', linkId(a.scope, a.dev))],
       },
     ];
   },

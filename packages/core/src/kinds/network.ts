@@ -2,8 +2,8 @@
 import type { Network } from '../model/state.ts';
 import type { Descriptor, StepDraft } from './descriptor.ts';
 import { linkId } from './link.ts';
-import { bare, virshCmd } from './shared.ts';
-import { exists, gone, linkUp, running, unused } from './tokens.ts';
+import { bare, subnetOf, virshCmd } from './shared.ts';
+import { exists, gone, linkUp, running, subnetFree, unused } from './tokens.ts';
 
 const KIND = 'networks';
 
@@ -18,7 +18,8 @@ function startStep(n: Network, reason: string): StepDraft {
     op: { type: 'network.start', network: bare(n) },
     inverse: { type: 'network.destroy', network: bare(n) },
     reason,
-    requires: [exists(KIND, id), gone('links', linkId(n.scope, n.bridge))],
+    // libvirt refuses to start a network whose subnet another interface still routes.
+    requires: [exists(KIND, id), gone('links', linkId(n.scope, n.bridge)), ...(n.ips ?? []).map((ip) => subnetFree(n.scope, subnetOf(ip.cidr)))],
     provides: [running(n.scope, n.name), exists('links', linkId(n.scope, n.bridge)), linkUp(n.scope, n.bridge)],
   };
 }

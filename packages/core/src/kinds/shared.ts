@@ -1,5 +1,6 @@
 /** Small helpers the kind descriptors share. */
 import equal from 'fast-deep-equal';
+import ipaddr from 'ipaddr.js';
 import type { Scope } from '../model/scope.ts';
 import type { ResourceBase } from '../model/state.ts';
 
@@ -47,4 +48,11 @@ export function virshCmd(scope: Scope | undefined): string {
 export function ipOf(cidr: string): string {
   const slash = cidr.indexOf('/');
   return slash < 0 ? cidr : cidr.slice(0, slash);
+}
+
+/** The subnet of an address with prefix: `10.244.0.5/24` → `10.244.0.0/24` (IPv4 or IPv6). */
+export function subnetOf(cidr: string): string {
+  const [addr, len] = ipaddr.parseCIDR(cidr);
+  const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  return `${net.toString()}/${len}`;
 }

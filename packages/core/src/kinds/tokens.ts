@@ -25,3 +25,5 @@ export const unrouted = (scope: string, dev: string): string => `unrouted:${scop
 export const running = (scope: string, network: string): string => `running:networks:${scope}/${network}`;
 /** A link is up. */
 export const linkUp = (scope: string, name: string): string => `up:links:${scope}/${name}`;
+/** No address or route of the scope claims the subnet any more (libvirt refuses to start a network on a subnet in use). */
+export const subnetFree = (scope: string, subnet: string): string => `subnet-free:${scope}/${subnet}`;

@@ -20,7 +20,7 @@ const facts: Facts = {
 };
 
 const topo = (binding: Record<string, unknown>): Topology =>
-  ({ apiVersion: 'wirestate/v1', scopes: { pod: {} }, vms: [{ name: 'vm1', scope: 'pod' }], bindings: [{ vm: 'vm1', podNic: 'eth42', scope: 'pod', ...binding }] }) as Topology;
+  ({ apiVersion: 'wirestate/v1', scopes: { pod: {} }, vms: [{ name: 'vm1', scope: 'pod' }], bindings: [{ vm: 'vm1', podNic: 'eth42', scope: 'pod', ...binding }] }) as unknown as Topology;
 
 test('libvirt-network mode hands the VM the pod IP with router, option 121 plus default route, MTU, DNS and an infinite lease', (t) => {
   const { desired } = expand(topo({ mode: 'libvirt-network' }), facts);
