@@ -16,7 +16,7 @@ export { undoSession, isAlreadyUndone, ALREADY_UNDONE_CODES } from './undo.ts';
 export type { UndoResult } from './undo.ts';
 export { settleBack } from './recover.ts';
 export type { SettleResult } from './recover.ts';
-export { sessionsTouching, unsettled, blockingReason, assertSettled, latestApply } from './sessions.ts';
+export { sessionsTouching, unsettled, blockingReason, assertSettled, latestApply, pruneJournals } from './sessions.ts';
 export { scopeLock, lockFile, readHolder } from './lock.ts';
 export type { LockHolder, ScopeLockOptions } from './lock.ts';
 export { fileSystemDrivers } from './file-system.ts';

@@ -1,4 +1,5 @@
-/** Finding sessions in the state directory: which are unsettled, which was the last apply. */
+/** Finding sessions in the state directory: which are unsettled, which was the last apply; pruning old ones. */
+import { rmSync } from 'node:fs';
 import { WirestateError } from '@wirestate/core';
 import { listJournals, readJournal } from './journal-file.ts';
 import type { StateLayout } from './layout.ts';
@@ -45,4 +46,25 @@ export function assertSettled(layout: StateLayout, scopes?: readonly string[]): 
 export function latestApply(layout: StateLayout, scopes?: readonly string[]): SessionView | undefined {
   const views = sessionsTouching(layout, scopes).filter((v) => v.session.command === 'apply' && v.started.length > 0);
   return views.at(-1);
+}
+
+/**
+ * Removes the journals of settled sessions beyond the newest `keep` of each scope set,
+ * so the state directory does not grow with every apply. Unsettled sessions and applied
+ * ones that changed something (still undoable by `rollback`) are never removed.
+ */
+export function pruneJournals(layout: StateLayout, keep = 50): string[] {
+  const removed: string[] = [];
+  const byKey = new Map<string, { file: string }[]>();
+  for (const j of listJournals(layout)) byKey.set(j.key, [...(byKey.get(j.key) ?? []), j]);
+  for (const files of byKey.values()) {
+    for (const j of files.slice(0, Math.max(0, files.length - keep))) {
+      const v = viewOf(j.file, readJournal(j.file));
+      const nothingToUndo = v.status === 'applied' && v.started.length === 0;
+      if (v.status !== 'settled' && !nothingToUndo) continue;
+      rmSync(j.file, { force: true });
+      removed.push(j.file);
+    }
+  }
+  return removed;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { emptyState, plan, type Plan } from '@wirestate/core';
-import { createJournal, engineJournal, newSessionId, readJournal, reopenJournal, stateLayout, viewOf, type SessionRecord } from '../src/index.ts';
+import { createJournal, engineJournal, newSessionId, pruneJournals, readJournal, reopenJournal, stateLayout, viewOf, type SessionRecord } from '../src/index.ts';
 
 function layoutFor(t: ExecutionContext) {
   const dir = mkdtempSync(join(tmpdir(), 'wirestate-journal-'));
@@ -117,4 +117,17 @@ test('a failed step is not outstanding: its op changed nothing, undoing it could
   w.append({ t: 'finish', outcome: 'rolled-back', at: '' });
   w.close();
   t.is(viewOf(w.file, readJournal(w.file), () => false).status, 'settled');
+});
+
+test('pruning removes settled journals beyond the newest ones of a scope set and keeps applied ones', async (t) => {
+  const layout = layoutFor(t);
+  const files: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const w = createJournal(layout, session({ id: newSessionId(1000 + i) }));
+    w.append({ t: 'finish', outcome: i === 1 ? 'applied' : 'rolled-back', at: '' });
+    w.close();
+    files.push(w.file);
+  }
+  const removed = pruneJournals(layout, 2);
+  t.deepEqual(removed, [files[0], files[2]]);
 });

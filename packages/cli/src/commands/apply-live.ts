@@ -23,7 +23,7 @@ import {
   type State,
   type Verification,
 } from '@wirestate/core';
-import { assertSettled, changedKinds, engineJournal, undoSession, type JournalWriter } from '@wirestate/state';
+import { assertSettled, changedKinds, engineJournal, pruneJournals, undoSession, type JournalWriter } from '@wirestate/state';
 import { EXIT, paintOf, type Context } from '../context.ts';
 import { spawnConfirmTimer, startSession, viewFile, withLock } from '../durable.ts';
 import { fileFactsStore } from '../facts-store.ts';
@@ -85,6 +85,7 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
   const paint = paintOf(ctx, cmd);
   await withLock(ctx, globals, scopes.map((s) => s.name), 'apply', async () => {
     assertSettled(globals.layout, scopes.map((s) => s.name));
+    pruneJournals(globals.layout);
     const sys = openSystem(globals, scopes);
     try {
       const pre = await sys.snapshot();
