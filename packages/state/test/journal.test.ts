@@ -119,11 +119,17 @@ test('a failed step is not outstanding: its op changed nothing, undoing it could
   t.is(viewOf(w.file, readJournal(w.file), () => false).status, 'settled');
 });
 
-test('pruning removes settled journals beyond the newest ones of a scope set and keeps applied ones', async (t) => {
+test('pruning removes settled journals and empty applies beyond the newest of a scope set, keeping undoable applies', async (t) => {
   const layout = layoutFor(t);
   const files: string[] = [];
   for (let i = 0; i < 5; i++) {
     const w = createJournal(layout, session({ id: newSessionId(1000 + i) }));
+    if (i === 1) {
+      const j = engineJournal(w);
+      await j.begin(BRIDGE_PLAN);
+      await j.stepStarted(BRIDGE_PLAN.steps[0]!);
+      await j.stepDone(BRIDGE_PLAN.steps[0]!);
+    }
     w.append({ t: 'finish', outcome: i === 1 ? 'applied' : 'rolled-back', at: '' });
     w.close();
     files.push(w.file);
