@@ -52,7 +52,7 @@ export function defineGuest(t: ExecutionContext, uri: string, o: { name: string;
     consoleLog,
     start: () => void virsh(uri, 'start', o.name),
     remove,
-    async waitForLease(timeoutMs = 120_000) {
+    async waitForLease(timeoutMs = 240_000) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const log = existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '';

@@ -22,7 +22,6 @@ import { ROOT_SKIP_REASON, ipIn, isRoot, makeNetns, sh } from '../helpers/netns.
 import { buildInitramfs, ensureGuestKernel } from '../helpers/vm.ts';
 import { cniNicsAsDevices, coreAcceptsDeviceOverVeth } from './device-shim.ts';
 import { defineGuest, virsh } from './guest.ts';
-import { netlinkBeforeLibvirt } from './wave-shim.ts';
 
 // Skipped unless root: ROOT_SKIP_REASON (namespaces, mounts, libvirtd, qemu).
 const rootTest = isRoot ? test.serial : test.skip;
@@ -187,8 +186,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
   t.teardown(() => system.close());
   const cniNics = async () => new Set(Object.keys((await system.drivers.cni!.snapshot([scope])).cniAttachments ?? {}));
   if (!coreAcceptsDeviceOverVeth()) t.log('core compares link kind strictly: pod NICs reported as device (see device-shim.ts)');
-  const ordered = netlinkBeforeLibvirt(cniNicsAsDevices(system.drivers.netlink!, cniNics), system.drivers.libvirt!);
-  const drivers: DriverSet = { ...system.drivers, netlink: ordered.netlink, libvirt: ordered.libvirt };
+  const drivers: DriverSet = { ...system.drivers, netlink: cniNicsAsDevices(system.drivers.netlink!, cniNics) };
 
   // Standalone dnsmasq instances the bridge round started are stopped by their pid files.
   t.teardown(() => {
@@ -277,16 +275,14 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
     t.is(lease.mac, podNic.mac, `${mode}: the VM NIC has the original pod MAC`);
     t.like(lease, { ip: podIp, prefix: 24, router: POD_GATEWAY, mtu: MTU, dns: DNS.nameservers, search: DNS.search }, `${mode}: lease`);
     t.deepEqual(lease.routes, [{ dst: SERVICE_CIDR, gateway: POD_GATEWAY }, { dst: '0.0.0.0/0', gateway: POD_GATEWAY }], `${mode}: option 121 routes`);
-    // libvirt's dnsmasq answers from the bridge's address in the pod subnet; the standalone one from a link-local /32.
+    // The DHCP server answers from the bridge's one address: never the pod IP or the gateway
+    // (the VM and the node own those); in bridge mode a link-local /32.
     const bridgeAddrs = linkOf(pod, 'br-eth42')?.addrs ?? [];
-    if (mode === 'libvirt-network') {
-      t.deepEqual(bridgeAddrs, ['10.244.0.254/24'], `${mode}: bridge address`);
-      t.is(lease.serverId, '10.244.0.254', `${mode}: served by libvirt's dnsmasq`);
-    } else {
-      t.is(bridgeAddrs.length, 1);
-      t.regex(bridgeAddrs[0] ?? '', /^169\.254\.\d+\.\d+\/32$/, `${mode}: bridge holds only a link-local /32`);
-      t.is(lease.serverId, bridgeAddrs[0]?.split('/')[0], `${mode}: served by the standalone dnsmasq`);
-    }
+    t.is(bridgeAddrs.length, 1, `${mode}: the bridge holds one address`);
+    const serverIp = bridgeAddrs[0]?.split('/')[0];
+    t.is(lease.serverId, serverIp, `${mode}: served from the bridge address`);
+    t.false(serverIp === podIp || serverIp === POD_GATEWAY, `${mode}: the server takes neither the pod IP nor the gateway`);
+    if (mode === 'bridge') t.regex(bridgeAddrs[0] ?? '', /^169\.254\.\d+\.\d+\/32$/, `${mode}: bridge holds only a link-local /32`);
     ipIn(node, 'neigh', 'flush', 'dev', NODE_BRIDGE);
     const answered = await clock.run(`${mode}: step 5: ping the pod IP from the node`, () => pingAnswered(node, podIp));
     if (!answered) diagnose(t, node, pod, podIp);
@@ -331,7 +327,6 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
   await clock.run('final: CNI DEL of eth0', () => reconcile(topologyOf(undefined, []), { drivers, facts }));
   t.deepEqual(await ownedResources(drivers, scope), [], 'no owned resource remains');
   t.deepEqual(ipamReservations(work, 'primary'), []);
-  if (ordered.hits() > 0) t.log(`core put network.start beside netlink ops in one wave ${ordered.hits()} time(s): ordered by wave-shim.ts`);
   t.log(`total ${Date.now() - runStart} ms; phases ${JSON.stringify(clock.timings)}`);
 });
 
