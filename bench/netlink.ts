@@ -2,14 +2,16 @@
  * Benchmark of the netlink driver against iproute2 (not a test): for each N, the seed
  * wiring (a veth pair standing in for the pod NIC, then bridge, MAC change, address
  * removal, enslave, up), a snapshot of the result and its teardown, each timed through
- * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps,
+ * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps
+ * (wall time, and CPU time — user + system, kernel work inside syscalls included — which
+ * stays comparable on a loaded machine),
  * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Usage:
  * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs)
  */
 import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '../packages/drivers/src/netlink/index.ts';
-import { deleteBenchNetns, ip, ipBatch, makeBenchNetns, time } from './lib/netns.ts';
+import { childPids, deleteBenchNetns, ipBatch, ipBatchCost, makeBenchNetns, processCpu, time, timedShell, type Cost } from './lib/netns.ts';
 
 const pod = (i: number): string => `p${i}`;
 const peer = (i: number): string => `q${i}`;
@@ -81,14 +83,11 @@ function teardownOps(n: number, scope: string): Op[] {
   );
 }
 
-async function ipDumps(ns: string): Promise<unknown[]> {
-  const outs = [
-    await ip(ns, ['-j', 'link']),
-    await ip(ns, ['-j', 'addr']),
-    await ip(ns, ['-j', '-4', 'route', 'show', 'table', 'main']),
-    await ip(ns, ['-j', '-6', 'route', 'show', 'table', 'main']),
-  ];
-  return outs.map((o) => (o.trim() === '' ? [] : JSON.parse(o)));
+/** The four `ip -j` dumps a snapshot stands against. */
+function ipDumps(ns: string): Promise<Cost> {
+  return timedShell(
+    [`ip -n ${ns} -j link`, `ip -n ${ns} -j addr`, `ip -n ${ns} -j -4 route show table main`, `ip -n ${ns} -j -6 route show table main`].join('; '),
+  );
 }
 
 async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves: Op[][]): Promise<void> {
@@ -103,7 +102,7 @@ async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves:
 const IPV6 = process.env.BENCH_IPV6 === '1';
 
 interface Figures {
-  readonly [phase: string]: { ip: number; nl: number };
+  readonly [phase: string]: { ip: Cost; nl: Cost };
 }
 
 function settle(): Promise<void> {
@@ -115,11 +114,13 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function row(label: string, ipMs: number, nlMs: number, target: number | undefined): void {
-  const ratio = nlMs / ipMs;
+function row(label: string, ip: Cost, nl: Cost, target: number | undefined): void {
+  const ratio = nl.wall / ip.wall;
   const verdict = target === undefined ? '' : `(target ≤ ${target}) ${ratio <= target ? 'met' : 'MISSED'}`;
+  const ms = (x: number): string => x.toFixed(0).padStart(7);
   console.log(
-    `  ${label.padEnd(40)} ip ${ipMs.toFixed(0).padStart(7)} ms   netlink ${nlMs.toFixed(0).padStart(7)} ms   ratio ${ratio.toFixed(2)}  ${verdict}`,
+    `  ${label.padEnd(42)} wall: ip ${ms(ip.wall)} ms  netlink ${ms(nl.wall)} ms  ratio ${ratio.toFixed(2)} ${verdict.padEnd(22)}` +
+      ` cpu: ip ${ms(ip.cpu)} ms  netlink ${ms(nl.cpu)} ms  ratio ${(nl.cpu / ip.cpu).toFixed(2)}`,
   );
 }
 
@@ -129,9 +130,20 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
   const nsNl = makeBenchNetns('nl', IPV6);
   const scope: Scope = { name: 'bench', netns: nsNl };
   const driver = createNetlinkDriver({ scopes: [scope] });
-  const figures: Record<string, { ip: number; nl: number }> = {};
+  const figures: Record<string, { ip: Cost; nl: Cost }> = {};
+  const none: Cost = { wall: 0, cpu: 0 };
   try {
-    figures.start = { ip: 0, nl: await time(() => driver.snapshot([scope])) };
+    figures.start = { ip: none, nl: { wall: await time(() => driver.snapshot([scope])), cpu: 0 } };
+    const [worker] = childPids('netlink/worker.ts');
+    if (worker === undefined) throw new Error('no netlink worker found');
+    // The driver's cost is this process plus its worker (where the kernel work is done).
+    const nlCost = async (fn: () => Promise<unknown>): Promise<Cost> => {
+      const cpu0 = process.cpuUsage();
+      const w0 = processCpu(worker);
+      const wall = await time(fn);
+      const cpu = process.cpuUsage(cpu0);
+      return { wall, cpu: (cpu.user + cpu.system) / 1000 + processCpu(worker) - w0 };
+    };
     await settle();
     // Warm-up on other names in the same namespaces: JIT of the driver and its worker,
     // page cache of ip; then both namespaces are empty again.
@@ -144,20 +156,28 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     }
     // Kernel work outlives the request (linkwatch, RCU, timers in kworkers): let it settle
     // before the other contender runs, and alternate who goes first.
-    const pair = async (phase: string, ipFn: () => Promise<unknown>, nlFn: () => Promise<unknown>): Promise<void> => {
-      const order = ipFirst ? [ipFn, nlFn] : [nlFn, ipFn];
-      const first = await time(order[0]!);
+    const pair = async (phase: string, ipFn: () => Promise<Cost>, nlFn: () => Promise<unknown>): Promise<void> => {
+      let ip: Cost;
+      let nl: Cost;
+      if (ipFirst) {
+        ip = await ipFn();
+        await settle();
+        nl = await nlCost(nlFn);
+      } else {
+        nl = await nlCost(nlFn);
+        await settle();
+        ip = await ipFn();
+      }
       await settle();
-      const second = await time(order[1]!);
-      await settle();
-      figures[phase] = ipFirst ? { ip: first, nl: second } : { ip: second, nl: first };
+      figures[phase] = { ip, nl };
     };
-    await pair('pod', () => ipBatch(nsIp, podNicScript(n)), () => runBatches(driver, podNicOps(n, scope.name)));
-    await pair('wire', () => ipBatch(nsIp, wiringScript(n)), () => runBatches(driver, wiringOps(n, scope.name)));
-    figures.apply = { ip: figures.pod!.ip + figures.wire!.ip, nl: figures.pod!.nl + figures.wire!.nl };
+    const sum = (a: Cost, b: Cost): Cost => ({ wall: a.wall + b.wall, cpu: a.cpu + b.cpu });
+    await pair('pod', () => ipBatchCost(nsIp, podNicScript(n)), () => runBatches(driver, podNicOps(n, scope.name)));
+    await pair('wire', () => ipBatchCost(nsIp, wiringScript(n)), () => runBatches(driver, wiringOps(n, scope.name)));
+    figures.apply = { ip: sum(figures.pod!.ip, figures.wire!.ip), nl: sum(figures.pod!.nl, figures.wire!.nl) };
     await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]));
-    figures.links = { ip: 0, nl: Object.keys((await driver.snapshot([scope])).links ?? {}).length };
-    await pair('teardown', () => ipBatch(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
+    figures.links = { ip: none, nl: { wall: Object.keys((await driver.snapshot([scope])).links ?? {}).length, cpu: 0 } };
+    await pair('teardown', () => ipBatchCost(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
     const left = Object.keys((await driver.snapshot([scope])).links ?? {}).length;
     if (left !== 0) throw new Error(`${left} links left after the driver's teardown`);
     return figures;
@@ -173,17 +193,20 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
 async function benchN(n: number, reps: number): Promise<void> {
   const runs: Figures[] = [];
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n), r % 2 === 0));
-  const med = (phase: string, who: 'ip' | 'nl'): number => median(runs.map((f) => f[phase]![who]));
+  const med = (phase: string, who: 'ip' | 'nl'): Cost => ({
+    wall: median(runs.map((f) => f[phase]![who].wall)),
+    cpu: median(runs.map((f) => f[phase]![who].cpu)),
+  });
   console.log(
     `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, alternating who goes first, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   );
-  console.log(`  driver start (worker spawn + first dump): ${med('start', 'nl').toFixed(0)} ms, once per scope and run, not in the rows`);
+  console.log(`  driver start (worker spawn + first dump): ${med('start', 'nl').wall.toFixed(0)} ms, once per scope and run, not in the rows`);
   row('pod NICs (veth pair, address, up)', med('pod', 'ip'), med('pod', 'nl'), undefined);
   row('wiring (bridge, mac, addr del, master, up)', med('wire', 'ip'), med('wire', 'nl'), undefined);
   row('apply = pod NICs + wiring', med('apply', 'ip'), med('apply', 'nl'), 0.8);
-  row(`snapshot (${med('links', 'nl')} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
+  row(`snapshot (${med('links', 'nl').wall} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
   row('teardown (bridges, veth pairs)', med('teardown', 'ip'), med('teardown', 'nl'), 0.5);
 }
 
