@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Scope, State } from '@wirestate/core';
+import { WirestateError, type Journal, type Scope, type State } from '@wirestate/core';
 import {
   createJournal,
   JOURNAL_VERSION,
@@ -44,6 +44,35 @@ export async function withLock<T>(ctx: Context, globals: Globals, scopes: readon
   }
 }
 
+/**
+ * While `fn` runs, SIGINT and SIGTERM do not kill the process: they make the engine stop
+ * before its next step (the journal hook throws), and the caller's failure path rolls
+ * back what was done. A second signal is left to the default (recover settles it).
+ */
+export async function interruptible<T>(ctx: Context, fn: (check: () => void) => Promise<T>): Promise<T> {
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals) => {
+    if (signal !== undefined) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.kill(process.pid, s);
+      return;
+    }
+    signal = s;
+    ctx.io.err(`wirestate: ${s}: stopping after the running step, then rolling back (send it again to die now; \`wirestate recover\` settles that)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(() => {
+      if (signal !== undefined) throw new WirestateError('conflict', `interrupted by ${signal}`);
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** Starts a session journal: the first record holds the pre-change state. */
 export function startSession(
   globals: Globals,
@@ -58,6 +87,29 @@ export function startSession(
     ...fields,
   };
   return createJournal(globals.layout, session, killHook());
+}
+
+/**
+ * A journal that runs `check` before each step starts, so an interrupt stops the engine
+ * between steps. It yields to the event loop first: signal handlers run there, and a
+ * driver answering from memory would otherwise never give them a turn.
+ */
+export function checkedJournal(journal: Journal, check: () => void): Journal {
+  const checkpoint = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    check();
+  };
+  return {
+    ...journal,
+    begin: async (plan) => {
+      await checkpoint();
+      await journal.begin(plan);
+    },
+    stepStarted: async (step) => {
+      await checkpoint();
+      await journal.stepStarted(step);
+    },
+  };
 }
 
 /** The current view of a journal file. */

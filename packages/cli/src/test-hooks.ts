@@ -4,7 +4,8 @@
  * - `WIRESTATE_TEST_KILL_AFTER_STEP=k`: after the k-th step-done record (1-based) is on disk;
  * - `WIRESTATE_TEST_KILL_BEFORE_DONE=k`: after the k-th step ran but before its done record;
  * - `WIRESTATE_TEST_KILL_AT_RECORD=n`: after record n (0-based, the session record is 0);
- * - `WIRESTATE_TEST_KILL_AFTER_TIMER=1`: right after the confirm timer is started.
+ * - `WIRESTATE_TEST_KILL_AFTER_TIMER=1`: right after the confirm timer is started;
+ * - `WIRESTATE_TEST_SIGTERM_AFTER_STEP=k`: sends itself SIGTERM (not KILL) after the k-th done record.
  */
 import type { RecordHook } from '@wirestate/state';
 
@@ -24,11 +25,16 @@ export function killHook(env: NodeJS.ProcessEnv = process.env): RecordHook | und
   const afterStep = intOf(env.WIRESTATE_TEST_KILL_AFTER_STEP);
   const beforeDone = intOf(env.WIRESTATE_TEST_KILL_BEFORE_DONE);
   const atRecord = intOf(env.WIRESTATE_TEST_KILL_AT_RECORD);
-  if (afterStep === undefined && beforeDone === undefined && atRecord === undefined) return undefined;
+  const termAfter = intOf(env.WIRESTATE_TEST_SIGTERM_AFTER_STEP);
+  if (afterStep === undefined && beforeDone === undefined && atRecord === undefined && termAfter === undefined) return undefined;
   let done = 0;
   return (record, index, when) => {
     if (record.t === 'done' && when === 'before' && done + 1 === beforeDone) die();
-    if (record.t === 'done' && when === 'after' && ++done === afterStep) die();
+    if (record.t === 'done' && when === 'after') {
+      done++;
+      if (done === afterStep) die();
+      if (done === termAfter) process.kill(process.pid, 'SIGTERM');
+    }
     if (when === 'after' && index === atRecord) die();
   };
 }

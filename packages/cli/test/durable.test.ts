@@ -196,6 +196,18 @@ test('confirm-or-revert: when the timer itself died, recover reverts once the de
   t.is(journal.at(-1)!.t, 'resolved');
 });
 
+test('SIGTERM during an apply stops it after the running step and rolls back; the journal is settled', async (t) => {
+  const ws = workspace(t, DECOYS);
+  const pre = canon(ws.system());
+  const r = await ws.run(['apply', '-f', TOPOLOGY], { WIRESTATE_TEST_SIGTERM_AFTER_STEP: '3' });
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /SIGTERM: stopping after the running step, then rolling back/);
+  t.regex(r.stderr, /interrupted by SIGTERM/);
+  t.deepEqual(canon(ws.system()), pre);
+  t.is(ws.sessions()[0]!.status, 'settled');
+  t.is((await ws.run(['recover'])).stdout, 'Nothing to recover.\n');
+});
+
 test('recover with nothing pending says so and exits 0', async (t) => {
   const ws = workspace(t, DECOYS);
   const r = await ws.run(['recover']);

@@ -55,8 +55,11 @@ function describeHolder(h: LockHolder | undefined): string {
 function flockChild(file: string, timeoutMs: number, onBlocked: () => void): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const wait = timeoutMs <= 0 ? ['-n'] : ['-w', String(timeoutMs / 1000)];
+    // Its own process group: a Ctrl-C meant for us must not release the lock while we
+    // roll back; our death still does, through the pipe.
     const child = spawn('flock', ['-x', ...wait, '-E', String(CONFLICT_EXIT), file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     });
     let held = false;
     let stderr = '';

@@ -25,7 +25,7 @@ import {
 } from '@wirestate/core';
 import { assertSettled, changedKinds, engineJournal, pruneJournals, undoSession, type JournalWriter } from '@wirestate/state';
 import { EXIT, paintOf, type Context } from '../context.ts';
-import { spawnConfirmTimer, startSession, viewFile, withLock } from '../durable.ts';
+import { checkedJournal, interruptible, spawnConfirmTimer, startSession, viewFile, withLock } from '../durable.ts';
 import { fileFactsStore } from '../facts-store.ts';
 import { CliError } from '../failure.ts';
 import { globalsOf, parseDuration, type Globals } from '../globals.ts';
@@ -83,7 +83,7 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
   const scopes: Scope[] = Object.entries(topology.scopes).map(([name, s]) => ({ name, ...s }));
   const byName = Object.fromEntries(scopes.map((s) => [s.name, s]));
   const paint = paintOf(ctx, cmd);
-  await withLock(ctx, globals, scopes.map((s) => s.name), 'apply', async () => {
+  await withLock(ctx, globals, scopes.map((s) => s.name), 'apply', () => interruptible(ctx, async (check) => {
     assertSettled(globals.layout, scopes.map((s) => s.name));
     pruneJournals(globals.layout);
     const sys = openSystem(globals, scopes);
@@ -94,7 +94,7 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
         const result = await reconcile(topology, {
           drivers: sys.drivers,
           facts: fileFactsStore(globals.layout.factsFile),
-          journal: engineJournal(writer),
+          journal: checkedJournal(engineJournal(writer), check),
           onPlan: (plan, phase) => {
             ctx.io.out(`${phase === 'pod-nics' ? `${paint.bold('Pod NICs (CNI):')}\n` : ''}${renderPlanText(plan, { paint, scopes: byName })}`);
             return true;
@@ -114,7 +114,7 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
     } finally {
       await sys.close();
     }
-  });
+  }));
 }
 
 interface SavedPlan {
@@ -150,7 +150,7 @@ export async function applySavedPlan(ctx: Context, cmd: Command, opts: LiveApply
     scopes = Object.entries(topology.scopes).map(([name, s]) => ({ name, ...s }));
   } else throw new CliError(`saved plan ${opts.plan} names no scopes`);
   const names = scopes.map((s) => s.name);
-  await withLock(ctx, globals, names, 'apply', async () => {
+  await withLock(ctx, globals, names, 'apply', () => interruptible(ctx, async (check) => {
     assertSettled(globals.layout, names);
     const sys = openSystem(globals, scopes);
     try {
@@ -167,7 +167,7 @@ export async function applySavedPlan(ctx: Context, cmd: Command, opts: LiveApply
       const writer = startSession(globals, { command: 'apply', scopes, pre, desired: saved.desired, factsFile: globals.layout.factsFile });
       try {
         ctx.io.out(renderPlanText(saved.plan, { paint: paintOf(ctx, cmd), scopes: Object.fromEntries(scopes.map((s) => [s.name, s])) }));
-        const result = await apply(saved.plan, sys.drivers, { journal: engineJournal(writer), verify: { desired: saved.desired, snapshot: () => sys.snapshot() } });
+        const result = await apply(saved.plan, sys.drivers, { journal: checkedJournal(engineJournal(writer), check), verify: { desired: saved.desired, snapshot: () => sys.snapshot() } });
         report(ctx, cmd, saved.plan, result.completed, result.verification);
         finishSuccess(ctx, globals, writer, result.verification, opts.confirmWithin);
         if (result.verification?.converged === false) throw new CliError('applied, but not converged: a fresh snapshot still needs changes (see above)');
@@ -181,5 +181,5 @@ export async function applySavedPlan(ctx: Context, cmd: Command, opts: LiveApply
     } finally {
       await sys.close();
     }
-  });
+  }));
 }
