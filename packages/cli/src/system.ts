@@ -4,7 +4,7 @@
  * `WIRESTATE_TEST_SYSTEM_FILE`. Tests may inject faults into either through
  * `WIRESTATE_TEST_FAULTS`, a JSON list of the memory driver's `Fault`s.
  */
-import { snapshotAll, type DriverSet, type Scope, type State } from '@wirestate/core';
+import { asWirestateError, canRetry, snapshotAll, type DriverSet, type Scope, type State } from '@wirestate/core';
 import { createSystemDrivers, FaultPlan, withFaults, type Fault } from '@wirestate/drivers';
 import { fileSystemDrivers } from '@wirestate/state';
 import type { Globals } from './globals.ts';
@@ -34,7 +34,19 @@ export function openSystem(globals: Globals, scopes: readonly Scope[], env: Node
     }
     set = { drivers, close: () => all.close() };
   }
-  return { drivers: set.drivers, snapshot: () => snapshotAll(set.drivers, scopes), close: () => set.close() };
+  return { drivers: set.drivers, snapshot: () => snapshotWithRetry(set.drivers, scopes), close: () => set.close() };
+}
+
+/** Reads are idempotent: a failure whose kind allows it (a restarted netlink worker) is tried again, twice. */
+async function snapshotWithRetry(drivers: DriverSet, scopes: readonly Scope[]): Promise<State> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await snapshotAll(drivers, scopes);
+    } catch (err) {
+      const e = asWirestateError(err, 'reading the live state');
+      if (attempt >= 3 || !canRetry(e.kind)) throw e;
+    }
+  }
 }
 
 /** Opens, runs `fn`, and closes even when `fn` throws. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { canonicalJson, type Scope } from '@wirestate/core';
+import { canonicalJson, canRetry, WirestateError, type Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '@wirestate/drivers';
 import { listJournals, readJournal, scopeLock, stateLayout, viewOf } from '@wirestate/state';
 import { ipIn, isRoot, makeNetns, ROOT_SKIP_REASON } from '../../drivers/test/helpers/netns.ts';
@@ -50,11 +50,16 @@ function kernel(t: ExecutionContext, tag: string): Kernel {
     stateDir,
     run: (args, env = {}) => runCli(['--state-dir', stateDir, '--drivers', 'netlink', ...args], env),
     async snapshot() {
-      const d = createNetlinkDriver({ scopes: [scope] });
-      try {
-        return canonicalJson(await d.snapshot([scope]));
-      } finally {
-        await d.close?.();
+      // Retried like the CLI does: under load a netlink worker may die (a retryable driver_failure).
+      for (let attempt = 1; ; attempt++) {
+        const d = createNetlinkDriver({ scopes: [scope] });
+        try {
+          return canonicalJson(await d.snapshot([scope]));
+        } catch (err) {
+          if (attempt >= 3 || !(err instanceof WirestateError) || !canRetry(err.kind)) throw err;
+        } finally {
+          await d.close?.();
+        }
       }
     },
   };

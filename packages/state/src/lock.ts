@@ -51,8 +51,8 @@ function describeHolder(h: LockHolder | undefined): string {
   return h === undefined ? 'another process' : `pid ${h.pid} (wirestate ${h.command}, since ${h.since})`;
 }
 
-/** Holds one flock; resolves once held or rejects on timeout. */
-function flockChild(file: string, timeoutMs: number, onBlocked: () => void): Promise<ChildProcess> {
+/** Holds one flock; resolves once held, rejects with code EWOULDBLOCK when `timeoutMs` passes first (0: at once). */
+function flockChild(file: string, timeoutMs: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const wait = timeoutMs <= 0 ? ['-n'] : ['-w', String(timeoutMs / 1000)];
     // Its own process group: a Ctrl-C meant for us must not release the lock while we
@@ -63,26 +63,33 @@ function flockChild(file: string, timeoutMs: number, onBlocked: () => void): Pro
     });
     let held = false;
     let stderr = '';
-    const blocked = setTimeout(onBlocked, 50);
     child.stdout!.on('data', (b: Buffer) => {
       if (!held && b.toString().includes('locked')) {
         held = true;
-        clearTimeout(blocked);
         resolve(child);
       }
     });
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', (err) => {
-      clearTimeout(blocked);
-      reject(new WirestateError('driver_failure', `locking ${file}: cannot run flock: ${err.message}`, { cause: err }));
-    });
+    child.on('error', (err) => reject(new WirestateError('driver_failure', `locking ${file}: cannot run flock: ${err.message}`, { cause: err })));
     child.on('exit', (code) => {
-      clearTimeout(blocked);
       if (held) return;
       if (code === CONFLICT_EXIT) reject(new WirestateError('conflict', 'timeout', { code: 'EWOULDBLOCK' }));
       else reject(new WirestateError('driver_failure', `locking ${file}: flock exited ${code}: ${stderr.trim()}`));
     });
   });
+}
+
+const isBusy = (err: unknown) => err instanceof WirestateError && err.code === 'EWOULDBLOCK';
+
+/** Tries at once; when the lock is held, says so and waits for the rest of the time. */
+async function takeLock(file: string, timeoutMs: number, onBlocked: () => void): Promise<ChildProcess> {
+  try {
+    return await flockChild(file, 0);
+  } catch (err) {
+    if (!isBusy(err) || timeoutMs <= 0) throw err;
+  }
+  onBlocked();
+  return flockChild(file, timeoutMs);
 }
 
 async function release(child: ChildProcess, file: string): Promise<void> {
@@ -109,9 +116,9 @@ export function scopeLock(layout: StateLayout, options: ScopeLockOptions): Lock 
           const file = lockFile(layout, scope);
           let child: ChildProcess;
           try {
-            child = await flockChild(file, Math.max(0, deadline - Date.now()), () => options.onWait?.(scope, readHolder(file)));
+            child = await takeLock(file, Math.max(0, deadline - Date.now()), () => options.onWait?.(scope, readHolder(file)));
           } catch (err) {
-            if (err instanceof WirestateError && err.code === 'EWOULDBLOCK') {
+            if (isBusy(err)) {
               const waited = options.timeoutMs > 0 ? `after waiting ${options.timeoutMs / 1000}s` : 'and --lock-timeout is 0';
               throw new WirestateError('conflict', `scope ${scope} is locked by ${describeHolder(readHolder(file))}; giving up ${waited}`, { code: 'EWOULDBLOCK' });
             }

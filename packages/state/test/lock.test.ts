@@ -67,3 +67,11 @@ test('a waiting process gets the lock once the holder releases it', async (t) =>
   await release();
   t.pass();
 });
+
+test('a free lock is taken without reporting a wait', async (t) => {
+  const dir = tempState(t);
+  const waits: string[] = [];
+  const release = await scopeLock(stateLayout(dir), { timeoutMs: 5000, command: 'apply', onWait: (s) => waits.push(s) }).acquire(['pod', 'node']);
+  await release();
+  t.deepEqual(waits, []);
+});
