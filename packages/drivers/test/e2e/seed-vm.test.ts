@@ -20,7 +20,6 @@ import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { startVirtlogd } from '../helpers/virtlogd.ts';
 import { ROOT_SKIP_REASON, ipIn, isRoot, makeNetns, sh } from '../helpers/netns.ts';
 import { buildInitramfs, ensureGuestKernel } from '../helpers/vm.ts';
-import { cniNicsAsDevices, coreAcceptsDeviceOverVeth } from './device-shim.ts';
 import { defineGuest, virsh } from './guest.ts';
 
 // Skipped unless root: ROOT_SKIP_REASON (namespaces, mounts, libvirtd, qemu).
@@ -184,9 +183,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
   const scope: Scope = { name: 'pod', netns: pod, libvirt: lv.uri, resolvConf };
   const system = createSystemDrivers({ scopes: [scope], stateDir, nodeNetns: node });
   t.teardown(() => system.close());
-  const cniNics = async () => new Set(Object.keys((await system.drivers.cni!.snapshot([scope])).cniAttachments ?? {}));
-  if (!coreAcceptsDeviceOverVeth()) t.log('core compares link kind strictly: pod NICs reported as device (see device-shim.ts)');
-  const drivers: DriverSet = { ...system.drivers, netlink: cniNicsAsDevices(system.drivers.netlink!, cniNics) };
+  const { drivers } = system;
 
   // Standalone dnsmasq instances the bridge round started are stopped by their pid files.
   t.teardown(() => {
