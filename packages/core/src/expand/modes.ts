@@ -2,7 +2,6 @@
  * Binding modes: each turns one binding plus its facts into low-level resources, for
  * the bound state and for the restored state. Adding a mode adds an entry here.
  */
-import ipaddr from 'ipaddr.js';
 import type { Issue } from '../errors.ts';
 import type { Address, DhcpHost, DhcpServer, Link, Network, Route, VmInterface } from '../model/state.ts';
 import type { Binding, BindingMode } from '../topology/types.ts';
@@ -51,19 +50,6 @@ export function podIpv4(f: PodNicFacts): { ip: string; cidr: string; prefix: num
   return { ip, cidr, prefix: Number(prefix) };
 }
 
-/** The highest host address of the subnet that is neither the pod IP nor the gateway. */
-function bridgeAddressFor(f: PodNicFacts, pod: { cidr: string; prefix: number }): string | undefined {
-  const bcast = ipaddr.IPv4.broadcastAddressFromCIDR(pod.cidr).toByteArray();
-  const net = ipaddr.IPv4.networkAddressFromCIDR(pod.cidr).toByteArray();
-  const toInt = (b: number[]) => ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  const taken = new Set([pod.cidr.split('/')[0], f.gateway]);
-  for (let n = toInt(bcast) - 1; n > toInt(net); n--) {
-    const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-    if (!taken.has(ip)) return `${ip}/${pod.prefix}`;
-  }
-  return undefined;
-}
-
 /** The pod NIC once the VM owns its identity: new MAC, no addresses, no routes. */
 function takeOver(input: ModeInput, out: Expansion, master: string | null): void {
   const { binding: b, facts: f } = input;
@@ -88,11 +74,6 @@ const libvirtNetwork: BindingModeSpec = {
     if (pod === undefined) return;
     const bridge = b.bridge ?? defaultBridge(b.podNic);
     const name = b.network ?? defaultNetwork(b.podNic);
-    const bridgeCidr = b.bridgeAddress ?? bridgeAddressFor(f, pod);
-    if (bridgeCidr === undefined) {
-      issues.push({ code: 'no_bridge_address', path: [...input.path, 'bridgeAddress'], message: `subnet of ${pod.cidr} has no free address for the libvirt bridge; give bridgeAddress` });
-      return;
-    }
     if (b.bridgeAddress !== undefined && subnetOf(b.bridgeAddress) !== subnetOf(pod.cidr)) {
       issues.push({ code: 'outside_subnet', path: [...input.path, 'bridgeAddress'], message: `bridge address ${b.bridgeAddress} is outside the pod subnet ${subnetOf(pod.cidr)}` });
       return;
@@ -102,12 +83,17 @@ const libvirtNetwork: BindingModeSpec = {
       return;
     }
     takeOver(input, out, bridge);
+    // Without a given bridge address, libvirt's dnsmasq serves the pod subnet through
+    // shared-network from a link-local /32: no address of the pod subnet is taken.
+    // `open` forwarding: libvirt adds no firewall rules to the pod's netns.
     out.networks.push({
       scope: f.scope,
       name,
       bridge,
+      forward: 'open',
       ...(f.mtu !== undefined ? { mtu: f.mtu } : {}),
-      ips: [{ cidr: bridgeCidr, dhcp: true }],
+      ips: [{ cidr: b.bridgeAddress ?? linkLocalAddress(f.scope, bridge), dhcp: true }],
+      ...(b.bridgeAddress === undefined ? { sharedSubnet: subnetOf(pod.cidr) } : {}),
       dhcpOptions: dhcpOptionsFor(f),
       active: true,
       autostart: true,

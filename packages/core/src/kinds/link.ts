@@ -162,7 +162,9 @@ export const linkDescriptor: Descriptor<'links'> = {
   label: (l) => `${l.name} (${l.kind})`,
   lifecycle: (l) => (l.kind === 'device' ? 'external' : 'managed'),
   fields: [
-    { name: 'kind', immutable: true },
+    // `device` means "made outside wirestate": it matches whatever kind the kernel reports
+    // (a CNI pod NIC is really a veth).
+    { name: 'kind', immutable: true, equals: (d, l) => d === 'device' || d === l },
     { name: 'peer', immutable: true, unknownIsEqual: true },
     { name: 'peerScope', immutable: true, unknownIsEqual: true },
     { name: 'parent', immutable: true, unknownIsEqual: true },

@@ -58,6 +58,7 @@ export const networkDescriptor: Descriptor<'networks'> = {
     { name: 'mac', immutable: true },
     { name: 'mtu', immutable: true },
     { name: 'ips', immutable: true },
+    { name: 'sharedSubnet', immutable: true },
     { name: 'dhcpOptions', immutable: true },
     { name: 'active' },
     { name: 'autostart' },

@@ -137,6 +137,11 @@ export interface Network extends ResourceBase {
   readonly mtu?: number;
   /** IP blocks; the bridge gets each address. */
   readonly ips?: readonly NetworkIp[];
+  /**
+   * Subnet libvirt's dnsmasq serves through `shared-network` although the bridge has no
+   * address in it (the bridge then needs only a link-local /32): `10.244.0.0/24`.
+   */
+  readonly sharedSubnet?: string;
   /** Options libvirt's dnsmasq hands out, written as `dnsmasq:options` where XML has no element. */
   readonly dhcpOptions?: DhcpOptions;
   /** Whether the network runs; absent: not managed. */

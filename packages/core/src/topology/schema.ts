@@ -106,6 +106,7 @@ const network = z.strictObject({
       }),
     )
     .optional(),
+  sharedSubnet: str(prefix()).optional(),
   dhcpOptions: dhcpOptions.optional(),
   active: z.boolean().optional(),
   autostart: z.boolean().optional(),

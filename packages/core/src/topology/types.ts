@@ -44,9 +44,9 @@ export interface Binding {
   /** libvirt network name (`libvirt-network`); absent: `pod-<podNic>`. */
   readonly network?: string;
   /**
-   * Address the bridge takes inside the pod subnet (`libvirt-network` only: libvirt's
-   * dnsmasq needs one), with prefix; absent: the highest host address of the subnet that
-   * is neither the pod IP nor the gateway.
+   * `libvirt-network` only: an address of the pod subnet, with prefix, for the bridge;
+   * absent (recommended): the bridge gets a link-local /32 and libvirt's dnsmasq serves
+   * the pod subnet through `shared-network`, so no pod-subnet address is taken.
    */
   readonly bridgeAddress?: string;
   /** Router handed to the VM; absent: the gateway recorded for the pod NIC. */

@@ -25,7 +25,9 @@ const topo = (binding: Record<string, unknown>): Topology =>
 test('libvirt-network mode hands the VM the pod IP with router, option 121 plus default route, MTU, DNS and an infinite lease', (t) => {
   const { desired } = expand(topo({ mode: 'libvirt-network' }), facts);
   const net = desired.networks['pod/pod-eth42']!;
-  t.deepEqual(net.ips, [{ cidr: '10.244.0.254/24', dhcp: true }]);
+  t.regex(net.ips?.[0]?.cidr ?? '', /^169\.254\.\d+\.\d+\/32$/, 'the bridge takes no address of the pod subnet');
+  t.is(net.sharedSubnet, '10.244.0.0/24');
+  t.is(net.forward, 'open');
   t.deepEqual(net.dhcpOptions, {
     router: '10.244.0.1',
     routes: [
@@ -64,6 +66,12 @@ test('macvtap mode attaches the VM directly to the pod NIC and runs no DHCP', (t
 test('a bridge address outside the pod subnet is refused with its path', (t) => {
   const err = t.throws(() => expand(topo({ mode: 'libvirt-network', bridgeAddress: '10.99.0.1/24' }), facts), { instanceOf: ValidationError });
   t.deepEqual(err?.issues.map((i) => [i.code, i.path.join('.')]), [['outside_subnet', 'bindings.0.bridgeAddress']]);
+});
+
+test('a given bridge address inside the pod subnet is used instead of shared-network', (t) => {
+  const net = expand(topo({ mode: 'libvirt-network', bridgeAddress: '10.244.0.254/24' }), facts).desired.networks['pod/pod-eth42']!;
+  t.deepEqual(net.ips, [{ cidr: '10.244.0.254/24', dhcp: true }]);
+  t.is(net.sharedSubnet, undefined);
 });
 
 test('a bridge address equal to the pod IP is refused', (t) => {

@@ -16,12 +16,15 @@ export function checkSubnets(view: View, issues: Collector): void {
   const networkBlocks = new Map<string, Cidr[]>();
   for (const e of lists.networks) {
     const blocks: Cidr[] = [];
+    const shared = e.value.sharedSubnet === undefined ? undefined : parseCidr(e.value.sharedSubnet);
+    if (shared !== undefined) blocks.push(shared);
     e.value.ips?.forEach((block, j) => {
       const path = [...e.path, 'ips', j];
       const c = parseCidr(block.cidr);
       if (c === undefined) return;
       blocks.push(c);
-      checkHostAddress(c, [...path, 'cidr'], 'the bridge address', issues);
+      // With a shared subnet the bridge address is only a link-local anchor (a /32 is fine).
+      if (shared === undefined) checkHostAddress(c, [...path, 'cidr'], 'the bridge address', issues);
       block.dhcpRanges?.forEach((r, k) => checkRange(c, r, [...path, 'dhcpRanges', k], issues));
     });
     if (!networkBlocks.has(key(e.scope, e.value.name))) networkBlocks.set(key(e.scope, e.value.name), blocks);
