@@ -3,7 +3,8 @@
  * `DhcpServer`, run inside its scope's netns, with reservations in a hosts file that is
  * rewritten atomically and reloaded by SIGHUP — a lease change never restarts dnsmasq.
  */
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { WirestateError, asWirestateError } from '@wirestate/core';
 import type { DhcpHost, DhcpServer, Driver, Op, OpOutcome, Scope, Scopes, State } from '@wirestate/core';
@@ -135,8 +136,13 @@ export function createDnsmasqDriver(options: DnsmasqDriverOptions): DnsmasqDrive
     if (scope === undefined) throw new WirestateError('invalid_argument', `${context}: unknown scope ${s.scope}`);
     const p = paths(s.scope, s.name);
     if ((await livePid(p.pid)) !== undefined) throw new WirestateError('conflict', `${context}: it already runs`);
-    // dnsmasq drops to an unprivileged user and must still read its hosts file on SIGHUP.
+    // dnsmasq drops to an unprivileged user and must still read its hosts file on SIGHUP:
+    // a 0700 parent makes every later reservation silently unreadable.
     await mkdir(p.dir, { recursive: true, mode: 0o755 });
+    const closed = await untraversableParent(p.dir);
+    if (closed !== undefined) {
+      throw new WirestateError('invalid_argument', `${context}: ${closed} does not let others traverse it, so dnsmasq could not read its reservations after dropping root; make the state dir and its parents 0755`);
+    }
     const { pid: _pid, owned: _owned, state: _state, adopt: _adopt, ...record } = s;
     const existing = parseHosts((await readText(p.hosts)) ?? '', s.scope, s.name);
     await writeFileAtomic(p.hosts, hostsText(existing, s.options?.leaseTime), { mode: 0o644 });
@@ -256,4 +262,12 @@ export function createDnsmasqDriver(options: DnsmasqDriverOptions): DnsmasqDrive
       return out;
     },
   };
+}
+
+/** The first directory from `dir` up to `/` that others may not traverse, if any. */
+async function untraversableParent(dir: string): Promise<string | undefined> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) return d;
+    if (d === dirname(d)) return undefined;
+  }
 }
