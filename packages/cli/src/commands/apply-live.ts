@@ -29,7 +29,6 @@ import { checkedJournal, interruptible, spawnConfirmTimer, startSession, viewFil
 import { fileFactsStore } from '../facts-store.ts';
 import { CliError } from '../failure.ts';
 import { globalsOf, parseDuration, type Globals } from '../globals.ts';
-import { readTopologyFile } from '../inputs.ts';
 import { openSystem, type OpenSystem } from '../system.ts';
 import { killAfterTimer } from '../test-hooks.ts';
 
@@ -72,14 +71,20 @@ function report(ctx: Context, cmd: Command, plan: Plan, completed: Parameters<ty
 }
 
 async function readTopologyText(file: string): Promise<string> {
-  return readFile(file, 'utf8');
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read topology ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
+  }
 }
 
 /** `apply -f topology.yaml`: the whole reconcile loop, journaled. */
 export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyOptions & { file: string }): Promise<void> {
   const globals = globalsOf(cmd);
-  const topology = await readTopologyFile(opts.file);
+  // Parsed from the very text the journal records, so a forward recovery applies what this run did.
   const text = await readTopologyText(opts.file);
+  const topology = parseTopology(text, opts.file);
   const scopes: Scope[] = Object.entries(topology.scopes).map(([name, s]) => ({ name, ...s }));
   const byName = Object.fromEntries(scopes.map((s) => [s.name, s]));
   const paint = paintOf(ctx, cmd);

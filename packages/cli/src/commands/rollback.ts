@@ -1,6 +1,6 @@
 /** `wirestate rollback`: undo the last finished apply from its journal, exactly, and verify. */
 import type { Command } from 'commander';
-import { latestApply, sessionsTouching, unsettled, blockingReason } from '@wirestate/state';
+import { blockingReason, isAlive, latestApply, sessionsTouching, unsettled } from '@wirestate/state';
 import { EXIT, type Context } from '../context.ts';
 import { viewFile, withLock } from '../durable.ts';
 import { CliError } from '../failure.ts';
@@ -34,7 +34,11 @@ export function registerRollback(program: Command, ctx: Context): void {
           ctx.io.out(`Nothing to undo: the last apply (${fresh.session.id}) was settled meanwhile.\n`);
           return true;
         }
-        return reportSettle(ctx, `Rolled back apply ${fresh.session.id}`, await settleSession(globals, fresh, 'rolled-back'));
+        const result = reportSettle(ctx, `Rolled back apply ${fresh.session.id}`, await settleSession(globals, fresh, 'rolled-back'));
+        // An armed confirm timer has nothing left to revert.
+        const timer = fresh.confirmPending?.timer;
+        if (timer !== undefined && isAlive(timer)) process.kill(timer.pid, 'SIGTERM');
+        return result;
       });
       if (!ok) throw new CliError('the rollback is incomplete (see above)');
       ctx.code = EXIT.ok;
