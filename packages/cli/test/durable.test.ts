@@ -41,7 +41,8 @@ for (const at of [...randomRecords].sort((a, b) => a - b)) {
 }
 
 for (const point of killPoints) {
-  test(`apply killed with SIGKILL ${point.name}: commands refuse until recover, which restores the state before it`, async (t) => {
+  // Serial: results arrive steadily instead of all at the end of a long concurrent batch.
+  test.serial(`apply killed with SIGKILL ${point.name}: commands refuse until recover, which restores the state before it`, async (t) => {
     const ws = workspace(t, DECOYS);
     const pre = canon(ws.system());
     const r = await ws.run(['apply', '-f', TOPOLOGY], point.env);

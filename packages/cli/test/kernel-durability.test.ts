@@ -17,6 +17,7 @@ import { CLI_DIR } from './helpers/cli.ts';
 import { prng, runCli } from './helpers/durable.ts';
 
 const rootTest = isRoot ? test : test.skip;
+const rootSerial = isRoot ? test.serial : test.serial.skip;
 if (!isRoot) test('kernel durability tests are skipped', (t) => t.log(ROOT_SKIP_REASON));
 
 const TOPOLOGY = readFileSync(join(CLI_DIR, 'test', 'fixtures', 'durable', 'low-level.yaml'), 'utf8');
@@ -82,7 +83,8 @@ for (let n = 0; n < 36; n++) {
 let killed = 0;
 let leftovers = 0;
 for (const [i, kill] of kills.entries()) {
-  rootTest(`kernel: apply killed with SIGKILL ${kill.name}, then recover: the namespace is as before, decoys untouched, no lock left`, async (t) => {
+  // Serial: results arrive steadily instead of all at the end of a long concurrent batch.
+  rootSerial(`kernel: apply killed with SIGKILL ${kill.name}, then recover: the namespace is as before, decoys untouched, no lock left`, async (t) => {
     const k = kernel(t, `crash${i}`);
     const pre = await k.snapshot();
     const r = await k.run(['apply', '-f', k.topology], kill.env);
