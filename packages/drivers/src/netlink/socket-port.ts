@@ -55,7 +55,8 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
   const maxInFlight = options.maxInFlight ?? inFlightCap(granted);
   const portId = sock.address().port;
   const pending = new Map<number, Pending>();
-  const queue: Buffer[] = [];
+  // Each queued request is its 16-byte header and its payload (padded to 4 bytes), sent without copying.
+  const queue: [Buffer, ...Uint8Array[]][] = [];
   const dumps = new Semaphore(1);
   let seq = (Math.random() * 0x7fffffff) | 0;
   let inFlight = 0;
@@ -65,10 +66,11 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     while (queue.length > 0 && inFlight < maxInFlight) {
       const batch = queue.splice(0, Math.min(MAX_PER_DATAGRAM, maxInFlight - inFlight));
       inFlight += batch.length;
-      sock.send(batch, {}, (err) => {
+      // Messages of a datagram start on 4-byte boundaries (NLMSG_ALIGN).
+      sock.send(batch.flat(), {}, (err) => {
         if (err === undefined) return;
         // The whole datagram was refused: every request in it fails alike.
-        for (const msg of batch) finish(msg.readUInt32LE(8), err);
+        for (const [header] of batch) finish(header.readUInt32LE(8), err);
       });
     }
   }
@@ -109,15 +111,15 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     if (closed) return Promise.reject(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
     seq = (seq + 1) >>> 0;
     const s = seq;
-    const msg = Buffer.alloc(NLMSG_HDRLEN + payload.length);
-    msg.writeUInt32LE(msg.length, 0);
-    msg.writeUInt16LE(type, 4);
-    msg.writeUInt16LE(flags, 6);
-    msg.writeUInt32LE(s, 8);
-    msg.writeUInt32LE(portId, 12);
-    msg.set(payload, NLMSG_HDRLEN);
+    const header = Buffer.allocUnsafe(NLMSG_HDRLEN);
+    header.writeUInt32LE(NLMSG_HDRLEN + payload.length, 0);
+    header.writeUInt16LE(type, 4);
+    header.writeUInt16LE(flags, 6);
+    header.writeUInt32LE(s, 8);
+    header.writeUInt32LE(portId, 12);
     const done = new Promise<Uint8Array[]>((resolve, reject) => pending.set(s, { messages: [], resolve, reject }));
-    queue.push(msg);
+    const pad = (4 - (payload.length % 4)) % 4;
+    queue.push(pad === 0 ? [header, payload] : [header, payload, Buffer.alloc(pad)]);
     pump();
     return done;
   }
