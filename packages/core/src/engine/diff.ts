@@ -62,7 +62,8 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
   const kind = d.kind;
   const want = desired[kind] as Readonly<Record<string, Resource>>;
   const have = live[kind] as Readonly<Record<string, Resource>>;
-  for (const id of Object.keys(want).sort()) {
+  // No sorting here: plan() orders steps and changes itself, deterministically.
+  for (const id of Object.keys(want)) {
     const w = want[id]!;
     const h = have[id];
     const lifecycle = (d.lifecycle as (r: Resource) => string)(w);
@@ -106,7 +107,7 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
     }
     changes.push({ kind, id, action: replace ? 'replace' : 'update', desired: w, live: h, fields, reason: describe(fields) });
   }
-  for (const id of Object.keys(have).sort()) {
+  for (const id of Object.keys(have)) {
     const h = have[id]!;
     if (want[id] !== undefined || h.owned !== true) continue;
     if ((d.lifecycle as (r: Resource) => string)(h) !== 'managed') continue;

@@ -21,15 +21,18 @@ export interface Expanded {
 
 type Mutable = { -readonly [K in ResourceKind]: Record<string, Resource> };
 
-function put(state: Mutable, kind: ResourceKind, r: Resource, path: readonly (string | number)[], issues: Issue[], origin: Map<string, readonly (string | number)[]>): void {
+/** Where each resource came from, kept per kind beside the records (only read on a duplicate). */
+type Origins = { [K in ResourceKind]?: Map<string, readonly (string | number)[]> };
+
+function put(state: Mutable, kind: ResourceKind, r: Resource, path: readonly (string | number)[], issues: Issue[], origin: Origins): void {
   const id = (descriptorOf(kind).key as (x: Resource) => string)(r);
   const records = state[kind];
+  const origins = (origin[kind] ??= new Map());
   if (records[id] !== undefined) {
-    const prior = origin.get(`${kind}:${id}`) ?? [];
-    issues.push({ code: 'duplicate_resource', path: [...path], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(prior)}` });
+    issues.push({ code: 'duplicate_resource', path: [...path], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(origins.get(id) ?? [])}` });
     return;
   }
-  origin.set(`${kind}:${id}`, path);
+  origins.set(id, path);
   records[id] = r;
 }
 
@@ -48,7 +51,7 @@ const LOW_LEVEL: readonly (readonly [keyof Topology & string, ResourceKind])[] =
   ['podNics', 'cniAttachments'],
 ];
 
-function addExpansion(state: Mutable, e: Expansion, path: readonly (string | number)[], issues: Issue[], origin: Map<string, readonly (string | number)[]>): void {
+function addExpansion(state: Mutable, e: Expansion, path: readonly (string | number)[], issues: Issue[], origin: Origins): void {
   for (const kind of Object.keys(e) as (keyof Expansion)[]) {
     for (const r of e[kind]) put(state, kind, r, path, issues, origin);
   }
@@ -58,7 +61,7 @@ function addExpansion(state: Mutable, e: Expansion, path: readonly (string | num
 export function expand(topology: Topology, facts: Facts = emptyFacts()): Expanded {
   const state = emptyState() as unknown as Mutable;
   const issues: Issue[] = [];
-  const origin = new Map<string, readonly (string | number)[]>();
+  const origin: Origins = {};
   const scopes: Record<string, Scope> = {};
   for (const [name, s] of Object.entries(topology.scopes)) scopes[name] = { name, ...s };
   for (const [field, kind] of LOW_LEVEL) {

@@ -6,7 +6,10 @@ import type { ResourceBase } from '../model/state.ts';
 
 /** Deep equality where `null` and `undefined` are the same (both mean "none"). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (a === b) return true;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  // Two primitives that are not === differ; only objects need the deep walk.
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
   return equal(a, b);
 }
 
