@@ -2,7 +2,7 @@
  * The port between the pure engine and the systems it changes. Drivers split reads
  * (`snapshot`) from writes (`execute`); the engine never does I/O itself.
  */
-import type { WirestateError } from './errors.ts';
+import { asWirestateError, type WirestateError } from './errors.ts';
 import type { DriverName, Op } from './model/ops.ts';
 import type { Scope } from './model/scope.ts';
 import type { State } from './model/state.ts';
@@ -29,3 +29,17 @@ export interface Driver {
 
 /** The drivers of one run, by name; a missing driver makes ops for it fail as `not_supported`. */
 export type DriverSet = Partial<Record<DriverName, Driver>>;
+
+/** Runs ops one after the other through `execute`, reporting each outcome: a batch without pipelining. */
+export async function executeInOrder(execute: (op: Op) => Promise<void>, ops: readonly Op[]): Promise<OpOutcome[]> {
+  const out: OpOutcome[] = [];
+  for (const op of ops) {
+    try {
+      await execute(op);
+      out.push({ ok: true });
+    } catch (err) {
+      out.push({ ok: false, error: asWirestateError(err, `running ${op.type}`) });
+    }
+  }
+  return out;
+}

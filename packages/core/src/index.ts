@@ -41,6 +41,7 @@ export { driverOf, scopeOf } from './model/ops.ts';
 export type { Issue, SourceLocation, ErrorKind, WirestateErrorOptions } from './errors.ts';
 export { ValidationError, WirestateError, toDotPath, formatIssue, canRetry, asWirestateError } from './errors.ts';
 export type { Driver, DriverSet, OpOutcome } from './driver.ts';
+export { executeInOrder } from './driver.ts';
 export type { Lifecycle, FieldChange, FieldSpec, PlanContext, StepDraft, Descriptor, AnyDescriptor } from './kinds/descriptor.ts';
 export { descriptorOf, allDescriptors, commandOf } from './kinds/registry.ts';
 export { linkId } from './kinds/link.ts';

@@ -3,8 +3,8 @@
  * verify by a fresh snapshot and re-plan. The original error is rethrown with the
  * rollback's own failures attached (STYLE 9).
  */
-import { asWirestateError, WirestateError } from '../errors.ts';
-import type { Driver, DriverSet, OpOutcome } from '../driver.ts';
+import { WirestateError } from '../errors.ts';
+import { executeInOrder, type Driver, type DriverSet, type OpOutcome } from '../driver.ts';
 import { driverOf, scopeOf, type DriverName, type Op } from '../model/ops.ts';
 import type { State } from '../model/state.ts';
 import type { Change } from './diff.ts';
@@ -71,12 +71,8 @@ function driverFor(drivers: DriverSet, op: Op): Driver {
 }
 
 async function runOne(drivers: DriverSet, op: Op): Promise<OpOutcome> {
-  try {
-    await driverFor(drivers, op).execute(op);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: asWirestateError(err, `running ${op.type}`) };
-  }
+  const [outcome] = await executeInOrder((o) => driverFor(drivers, o).execute(o), [op]);
+  return outcome!;
 }
 
 /** Runs steps that do not depend on each other: a batch per driver, drivers in parallel. */
@@ -101,7 +97,8 @@ async function runWave(drivers: DriverSet, wave: readonly Step[], pipeline: bool
         idx.forEach((i, k) => (outcomes[i] = res[k] ?? { ok: false, error: new WirestateError('bug', 'driver returned too few outcomes') }));
         return;
       }
-      for (const i of idx) outcomes[i] = await runOne(drivers, wave[i]!.op);
+      const res = await executeInOrder((op) => driverFor(drivers, op).execute(op), idx.map((i) => wave[i]!.op));
+      idx.forEach((i, k) => (outcomes[i] = res[k]!));
     }),
   );
   return outcomes;

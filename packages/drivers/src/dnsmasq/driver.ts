@@ -6,7 +6,7 @@
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
-import { WirestateError, asWirestateError } from '@wirestate/core';
+import { WirestateError, executeInOrder } from '@wirestate/core';
 import type { DhcpHost, DhcpServer, Driver, Op, OpOutcome, Scope, Scopes, State } from '@wirestate/core';
 import writeFileAtomic from 'write-file-atomic';
 import { execRunner } from '../exec.ts';
@@ -248,19 +248,8 @@ export function createDnsmasqDriver(options: DnsmasqDriverOptions): DnsmasqDrive
     name: 'dnsmasq',
     snapshot,
     execute,
-    async executeBatch(ops: readonly Op[]): Promise<readonly OpOutcome[]> {
-      const out: OpOutcome[] = [];
-      // File rewrites are cheap; running them in order keeps one hosts file per server consistent.
-      for (const op of ops) {
-        try {
-          await execute(op);
-          out.push({ ok: true });
-        } catch (err) {
-          out.push({ ok: false, error: asWirestateError(err, `running ${op.type}`) });
-        }
-      }
-      return out;
-    },
+    // File rewrites are cheap; running them in order keeps one hosts file per server consistent.
+    executeBatch: (ops: readonly Op[]): Promise<readonly OpOutcome[]> => executeInOrder(execute, ops),
   };
 }
 

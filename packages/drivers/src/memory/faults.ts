@@ -1,5 +1,5 @@
 /** Fault injection for the memory driver (and any driver, through `withFaults`). */
-import { WirestateError, type Driver, type Op, type OpOutcome, type OpType } from '@wirestate/core';
+import { executeInOrder, WirestateError, type Driver, type Op, type OpOutcome, type OpType } from '@wirestate/core';
 
 /** When to fail an op. */
 export interface Fault {
@@ -46,18 +46,7 @@ export function withFaults(driver: Driver, plan: FaultPlan): Driver {
     name: driver.name,
     snapshot: (scopes) => driver.snapshot(scopes),
     execute,
-    async executeBatch(ops: readonly Op[]): Promise<readonly OpOutcome[]> {
-      const out: OpOutcome[] = [];
-      for (const op of ops) {
-        try {
-          await execute(op);
-          out.push({ ok: true });
-        } catch (error) {
-          out.push({ ok: false, error: error as WirestateError });
-        }
-      }
-      return out;
-    },
+    executeBatch: (ops: readonly Op[]): Promise<readonly OpOutcome[]> => executeInOrder(execute, ops),
     ...(driver.close ? { close: () => driver.close!() } : {}),
   };
 }
