@@ -7,8 +7,11 @@ const KIND_OF_ERRNO: Readonly<Record<string, ErrorKind>> = {
   ENOENT: 'conflict',
   ESRCH: 'conflict',
   EADDRNOTAVAIL: 'conflict',
-  ENETUNREACH: 'conflict',
+  ENOTEMPTY: 'conflict',
   ENETDOWN: 'conflict',
+  // A gateway outside every connected prefix: the input is wrong, not the system.
+  ENETUNREACH: 'invalid_argument',
+  ENAMETOOLONG: 'invalid_argument',
   ELOOP: 'invalid_argument',
   ERANGE: 'invalid_argument',
   EINVAL: 'invalid_argument',
@@ -40,16 +43,24 @@ const TEXT_OF_ERRNO: Readonly<Record<string, string>> = {
   EAGAIN: 'resource temporarily unavailable',
   ENOBUFS: 'no buffer space available',
   ETIMEDOUT: 'connection timed out',
+  ENOTEMPTY: 'directory not empty',
+  ENAMETOOLONG: 'file name too long',
+  EWORKER: 'the netlink worker process died',
   EFAULT: 'injected fault',
 };
 
-/** The error kind of an errno name; unknown names are driver failures. */
-export function kindOfErrno(code: string): ErrorKind {
-  return KIND_OF_ERRNO[code] ?? 'driver_failure';
+/** The error kind of an errno name; unknown names are driver failures (worth a retry, then a human). */
+export function kindOfErrno(code: string | undefined): ErrorKind {
+  return (code !== undefined ? KIND_OF_ERRNO[code] : undefined) ?? 'driver_failure';
+}
+
+/** `EEXIST (file exists)`, or the bare name when it has no description. */
+export function describeErrno(code: string): string {
+  const text = TEXT_OF_ERRNO[code];
+  return text ? `${code} (${text})` : code;
 }
 
 /** A `WirestateError` for an errno, with context: `creating bridge br0 in scope pod: EEXIST (file exists)`. */
 export function errnoError(code: string, context: string, cause?: unknown): WirestateError {
-  const text = TEXT_OF_ERRNO[code];
-  return new WirestateError(kindOfErrno(code), `${context}: ${code}${text ? ` (${text})` : ''}`, { code, cause });
+  return new WirestateError(kindOfErrno(code), `${context}: ${describeErrno(code)}`, { code, cause });
 }
