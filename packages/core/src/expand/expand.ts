@@ -5,7 +5,8 @@
  */
 import { ValidationError, type Issue } from '../errors.ts';
 import { descriptorOf } from '../kinds/registry.ts';
-import { emptyState, type Resource, type ResourceKind, type State } from '../model/state.ts';
+import { linkId } from '../kinds/link.ts';
+import { emptyState, type Link, type Resource, type ResourceKind, type State } from '../model/state.ts';
 import type { Scope, Scopes } from '../model/scope.ts';
 import type { Topology } from '../topology/types.ts';
 import { emptyFacts, factsKey, type Facts } from './facts.ts';
@@ -69,6 +70,15 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
     list.forEach((r, i) => put(state, kind, r, [field, i], issues, origin));
   }
   (topology.vms ?? []).forEach((vm, i) => put(state, 'domains', { scope: vm.scope ?? '', name: vm.name }, ['vms', i], issues, origin));
+  // A veth is declared once, by one end: the other end is desired too (it exists with it).
+  for (const l of Object.values(state.links) as Link[]) {
+    if (l.kind !== 'veth' || l.peer === undefined || l.state === 'absent') continue;
+    const scope = l.peerScope ?? l.scope;
+    const id = linkId(scope, l.peer);
+    if (state.links[id] === undefined) {
+      state.links[id] = { scope, name: l.peer, kind: 'veth', peer: l.name, ...(l.peerScope !== undefined ? { peerScope: l.scope } : {}) } satisfies Link;
+    }
+  }
   const bound = new Set<string>();
   (topology.bindings ?? []).forEach((b, i) => {
     const scope = b.scope ?? '';

@@ -244,7 +244,7 @@ const handlers: { [T in OpType]: Handler<T> } = {
     const context = `destroying network ${op.network.name} in scope ${op.network.scope}`;
     const n = d.networks[networkId(op.network.scope, op.network.name)];
     if (n === undefined) fail('ENOENT', context);
-    if (!n.active) fail('EINVAL', `${context} (network is not active)`);
+    if (!n.active) fail('ENETDOWN', `${context} (network is not active)`);
     n.active = false;
     removeLink(d, n.scope, n.bridge);
   },
@@ -260,7 +260,7 @@ const handlers: { [T in OpType]: Handler<T> } = {
     if (h.network !== undefined) {
       const n = d.networks[networkId(h.scope, h.network)];
       if (n === undefined) fail('ENOENT', context);
-      if (op.live && !n.active) fail('EINVAL', `${context} (network is not running)`);
+      if (op.live && !n.active) fail('ENETDOWN', `${context} (network is not running)`);
       owned = n.owned === true;
     } else if (d.dhcpServers[dhcpServerId(h.scope, h.server ?? '')] === undefined) {
       fail('ENOENT', context);
@@ -299,11 +299,11 @@ const handlers: { [T in OpType]: Handler<T> } = {
     const context = `attaching interface ${i.mac} to ${i.domain} in scope ${i.scope}`;
     const dom = d.domains[`${i.scope}/${i.domain}`];
     if (dom === undefined) fail('ENOENT', `${context} (domain not found)`);
-    if (op.live && !dom.running) fail('EINVAL', `${context} (domain is not running)`);
+    if (op.live && !dom.running) fail('ESRCH', `${context} (domain is not running)`);
     if (i.type === 'network') {
       const n = d.networks[networkId(i.scope, i.source)];
       if (n === undefined) fail('ENOENT', `${context} (network ${i.source} not found)`);
-      if (op.live && !n.active) fail('EINVAL', `${context} (network ${i.source} is not active)`);
+      if (op.live && !n.active) fail('ENETDOWN', `${context} (network ${i.source} is not active)`);
     } else {
       needLink(d, i.scope, i.source, context);
     }
