@@ -57,6 +57,11 @@ function describe(fields: readonly FieldChange[]): string {
   return fields.map((c) => `${c.field} differs`).join(', ');
 }
 
+/** A resource's label, built only for resources that change (most of a large state does not). */
+function labelOf(d: AnyDescriptor, r: Resource): string {
+  return (d.label as (x: Resource) => string)(r);
+}
+
 /** Diffs one kind. */
 function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change[], conflicts: Issue[]): void {
   const kind = d.kind;
@@ -67,23 +72,22 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
     const w = want[id]!;
     const h = have[id];
     const lifecycle = (d.lifecycle as (r: Resource) => string)(w);
-    const label = (d.label as (r: Resource) => string)(w);
     if (w.state === 'absent') {
       if (h === undefined) continue;
       if (lifecycle !== 'managed') {
-        conflicts.push({ code: 'not_deletable', path: [kind, id], message: `${d.noun} ${label} is not created by wirestate and cannot be deleted` });
+        conflicts.push({ code: 'not_deletable', path: [kind, id], message: `${d.noun} ${labelOf(d, w)} is not created by wirestate and cannot be deleted` });
         continue;
       }
-      changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} ${label} is declared absent` });
+      changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} ${labelOf(d, w)} is declared absent` });
       continue;
     }
     if (lifecycle === 'facts') continue;
     if (h === undefined) {
       if (lifecycle === 'external') {
-        conflicts.push({ code: 'missing', path: [kind, id], message: `${d.noun} ${label} does not exist and wirestate does not create it` });
+        conflicts.push({ code: 'missing', path: [kind, id], message: `${d.noun} ${labelOf(d, w)} does not exist and wirestate does not create it` });
         continue;
       }
-      changes.push({ kind, id, action: 'create', desired: w, fields: [], reason: `${d.noun} ${label} does not exist` });
+      changes.push({ kind, id, action: 'create', desired: w, fields: [], reason: `${d.noun} ${labelOf(d, w)} does not exist` });
       continue;
     }
     const fields = changedFields(d, w, h);
@@ -96,13 +100,13 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
       conflicts.push({
         code: 'not_owned',
         path: [kind, id],
-        message: `${d.noun} ${label} exists but was not created by wirestate (${describe(fields)}); set adopt: true to take it over`,
+        message: `${d.noun} ${labelOf(d, w)} exists but was not created by wirestate (${describe(fields)}); set adopt: true to take it over`,
       });
       continue;
     }
     const replace = fields.some((c) => isImmutable(d, c.field));
     if (replace && lifecycle !== 'managed') {
-      conflicts.push({ code: 'immutable', path: [kind, id], message: `${d.noun} ${label}: ${describe(fields)} and cannot change in place` });
+      conflicts.push({ code: 'immutable', path: [kind, id], message: `${d.noun} ${labelOf(d, w)}: ${describe(fields)} and cannot change in place` });
       continue;
     }
     changes.push({ kind, id, action: replace ? 'replace' : 'update', desired: w, live: h, fields, reason: describe(fields) });
