@@ -15,7 +15,8 @@ import { createSystemDrivers } from '../../src/system.ts';
 import { createCniDriver } from '../../src/cni/index.ts';
 import { keepArtifacts } from '../helpers/artifacts.ts';
 import { cniTempDir, ipamReservations, writeBridgeConf, writePtpConf } from '../helpers/cni.ts';
-import { fileFactsStore } from '../helpers/facts-store.ts';
+// The CLI's own facts store: the e2e test records facts exactly as `wirestate apply` does.
+import { fileFactsStore } from '../../../cli/src/facts-store.ts';
 import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { startVirtlogd } from '../helpers/virtlogd.ts';
 import { ROOT_SKIP_REASON, ipIn, isRoot, makeNetns, sh } from '../helpers/netns.ts';
@@ -251,7 +252,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
     const bound = topologyOf(mode);
     const applied = await clock.run(`${mode}: step 3: apply the binding`, () => reconcile(bound, { drivers, facts }));
     t.true(applied.result.verification?.converged, `${mode}: the apply converged`);
-    const f = facts.read().podNics['pod/eth42'];
+    const f = (await facts.load()).podNics['pod/eth42'];
     t.like(f, { mac: podNic.mac, addresses: [podCidr], gateway: POD_GATEWAY, dns: { servers: DNS.nameservers, search: DNS.search } }, `${mode}: facts recorded from the pod NIC`);
     const taken = linkOf(pod, 'eth42');
     t.not(taken?.mac, podNic.mac, `${mode}: eth42 gave its MAC away`);
@@ -293,7 +294,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
       const live = await snapshotAll(drivers, [scope]);
       const scopes = { pod: scope };
       const podPhase = plan(expand({ ...bound, bindings: [] }).desired, live, { scopes, kinds: ['cniAttachments'] });
-      const again = plan(expand(bound, facts.read()).desired, live, { scopes });
+      const again = plan(expand(bound, await facts.load()).desired, live, { scopes });
       t.deepEqual([...podPhase.steps, ...again.steps].map((s) => s.command), [], `${mode}: second plan is empty`);
     });
 
@@ -303,7 +304,7 @@ rootTest('a real VM takes over a CNI pod NIC in libvirt-network and bridge mode,
     t.true(unbound.result.verification?.converged, `${mode}: the removal converged`);
     t.deepEqual(linkOf(pod, 'eth42'), podNic, `${mode}: eth42 has its MAC, address, MTU back and no master`);
     t.deepEqual(routesOf(pod, 'eth42'), podRoutes, `${mode}: eth42 has its routes back`);
-    t.deepEqual(facts.read().podNics, {}, `${mode}: facts dropped`);
+    t.deepEqual((await facts.load()).podNics, {}, `${mode}: facts dropped`);
     t.is(linkOf(pod, 'br-eth42'), undefined, `${mode}: bridge gone`);
     t.is(virsh(lv.uri, 'net-list', '--all', '--name').trim(), '', `${mode}: no libvirt network left`);
     t.notRegex(virsh(lv.uri, 'dumpxml', vmName), /<interface/, `${mode}: the VM has no interface left`);
