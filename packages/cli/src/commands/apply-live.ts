@@ -79,6 +79,29 @@ async function readTopologyText(file: string): Promise<string> {
   }
 }
 
+/** What one journaled run produced. */
+interface RunOutcome {
+  readonly plan: Plan;
+  readonly completed: Parameters<typeof renderStepLog>[1];
+  readonly verification: Verification | undefined;
+}
+
+/** Runs one journaled session: reports, arms the confirm timer, and unwinds the journal on failure. */
+async function inSession(ctx: Context, cmd: Command, globals: Globals, sys: OpenSystem, writer: JournalWriter, confirmWithin: string | undefined, run: () => Promise<RunOutcome>): Promise<void> {
+  try {
+    const { plan, completed, verification } = await run();
+    report(ctx, cmd, plan, completed, verification);
+    finishSuccess(ctx, globals, writer, verification, confirmWithin);
+    if (verification?.converged === false) throw new CliError('applied, but not converged: a fresh snapshot still needs changes (see above)');
+    ctx.code = EXIT.ok;
+  } catch (err) {
+    if (!viewFile(writer.file).finish) await unwindFailure(ctx, writer, sys, err);
+    throw err;
+  } finally {
+    writer.close();
+  }
+}
+
 /** `apply -f topology.yaml`: the whole reconcile loop, journaled. */
 export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyOptions & { file: string }): Promise<void> {
   const globals = globalsOf(cmd);
@@ -95,7 +118,7 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
     try {
       const pre = await sys.snapshot();
       const writer = startSession(globals, { command: 'apply', scopes, pre, topology: { file: resolve(opts.file), text }, factsFile: globals.layout.factsFile });
-      try {
+      await inSession(ctx, cmd, globals, sys, writer, opts.confirmWithin, async () => {
         const result = await reconcile(topology, {
           drivers: sys.drivers,
           facts: fileFactsStore(globals.layout.factsFile),
@@ -105,17 +128,8 @@ export async function applyTopology(ctx: Context, cmd: Command, opts: LiveApplyO
             return true;
           },
         });
-        const last = result.plans.at(-1)!;
-        report(ctx, cmd, last, result.result.completed, result.result.verification);
-        finishSuccess(ctx, globals, writer, result.result.verification, opts.confirmWithin);
-        if (result.result.verification?.converged === false) throw new CliError('applied, but not converged: a fresh snapshot still needs changes (see above)');
-        ctx.code = EXIT.ok;
-      } catch (err) {
-        if (!viewFile(writer.file).finish) await unwindFailure(ctx, writer, sys, err);
-        throw err;
-      } finally {
-        writer.close();
-      }
+        return { plan: result.plans.at(-1)!, completed: result.result.completed, verification: result.result.verification };
+      });
     } finally {
       await sys.close();
     }
@@ -170,19 +184,11 @@ export async function applySavedPlan(ctx: Context, cmd: Command, opts: LiveApply
       const facts = fileFactsStore(globals.layout.factsFile);
       if (canonicalJson(await facts.load()) !== canonicalJson(saved.facts)) await facts.save(saved.facts);
       const writer = startSession(globals, { command: 'apply', scopes, pre, desired: saved.desired, factsFile: globals.layout.factsFile });
-      try {
+      await inSession(ctx, cmd, globals, sys, writer, opts.confirmWithin, async () => {
         ctx.io.out(renderPlanText(saved.plan, { paint: paintOf(ctx, cmd), scopes: Object.fromEntries(scopes.map((s) => [s.name, s])) }));
         const result = await apply(saved.plan, sys.drivers, { journal: checkedJournal(engineJournal(writer), check), verify: { desired: saved.desired, snapshot: () => sys.snapshot() } });
-        report(ctx, cmd, saved.plan, result.completed, result.verification);
-        finishSuccess(ctx, globals, writer, result.verification, opts.confirmWithin);
-        if (result.verification?.converged === false) throw new CliError('applied, but not converged: a fresh snapshot still needs changes (see above)');
-        ctx.code = EXIT.ok;
-      } catch (err) {
-        if (!viewFile(writer.file).finish) await unwindFailure(ctx, writer, sys, err);
-        throw err;
-      } finally {
-        writer.close();
-      }
+        return { plan: saved.plan, completed: result.completed, verification: result.verification };
+      });
     } finally {
       await sys.close();
     }
