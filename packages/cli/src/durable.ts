@@ -1,12 +1,13 @@
 /** The durable side of commands that change the system: locks with messages, sessions, the confirm timer. */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WirestateError, type Journal, type Scope, type State } from '@wirestate/core';
 import {
   createJournal,
   JOURNAL_VERSION,
+  makePrivateDir,
   newSessionId,
   processStart,
   readJournal,
@@ -124,7 +125,7 @@ export function viewFile(file: string): SessionView {
  */
 export function spawnConfirmTimer(globals: Globals, journalFile: string, deadline: Date): ProcessId {
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-  mkdirSync(globals.layout.timersDir, { recursive: true, mode: 0o700 });
+  makePrivateDir(globals.layout, globals.layout.timersDir);
   const log = openSync(join(globals.layout.timersDir, `${Date.now()}-${process.pid}.log`), 'a', 0o600);
   const args = [
     ...process.execArgv,

@@ -1,5 +1,5 @@
 /** Public entry of @wirestate/state: journal files, scope locks, sessions and recovery. */
-export { DEFAULT_STATE_DIR, stateLayout, fileWord, scopeSetKey, scopesOfKey } from './layout.ts';
+export { DEFAULT_STATE_DIR, stateLayout, fileWord, scopeSetKey, scopesOfKey, makePrivateDir } from './layout.ts';
 export type { StateLayout } from './layout.ts';
 export { processStart, selfId, isAlive } from './process-id.ts';
 export type { ProcessId } from './process-id.ts';

@@ -3,11 +3,11 @@
  * one `write` and fsynced before the caller goes on, the file and its folder fsynced
  * when created, so that after a crash every record the engine was told is written is on disk.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { WirestateError } from '@wirestate/core';
 import type { StateLayout } from './layout.ts';
-import { scopeSetKey } from './layout.ts';
+import { makePrivateDir, scopeSetKey } from './layout.ts';
 import type { JournalRecord, SessionRecord } from './records.ts';
 
 /** Called around each append; tests use it to die at exact points. */
@@ -65,7 +65,7 @@ export function journalDir(layout: StateLayout, scopes: readonly string[]): stri
 /** Starts a new session file for the session's scopes and writes its first record. */
 export function createJournal(layout: StateLayout, session: SessionRecord, hook?: RecordHook): JournalWriter {
   const dir = journalDir(layout, session.scopes.map((s) => s.name));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makePrivateDir(layout, dir);
   const file = join(dir, `${session.id}.jsonl`);
   const fd = openSync(file, 'wx', 0o600);
   fsyncDir(dir);

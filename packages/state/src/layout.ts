@@ -1,4 +1,5 @@
 /** Where wirestate keeps its durable state: one directory, a fixed layout under it. */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The default state directory. */
@@ -50,4 +51,14 @@ export function scopeSetKey(scopes: readonly string[]): string {
 export function scopesOfKey(key: string): string[] {
   if (key === '%none') return [];
   return key.split('+').map((w) => (w === '%' ? '' : decodeURIComponent(w)));
+}
+
+/**
+ * Makes a private folder under the state dir: the root itself stays 0755 because the
+ * standalone dnsmasq reads its reservations below it after dropping root; what is
+ * private (journals, locks, timers) is 0700 one level down.
+ */
+export function makePrivateDir(layout: StateLayout, dir: string): void {
+  mkdirSync(layout.root, { recursive: true, mode: 0o755 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 }

@@ -7,10 +7,10 @@
  * Equivalent command: `flock -x -w <timeout> locks/<scope>.lock cat`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WirestateError, type Lock } from '@wirestate/core';
-import { fileWord, type StateLayout } from './layout.ts';
+import { fileWord, makePrivateDir, type StateLayout } from './layout.ts';
 import { isAlive, selfId, type ProcessId } from './process-id.ts';
 
 /** Who holds a scope lock. */
@@ -105,7 +105,7 @@ async function release(child: ChildProcess, file: string): Promise<void> {
 export function scopeLock(layout: StateLayout, options: ScopeLockOptions): Lock {
   return {
     async acquire(scopes) {
-      mkdirSync(layout.locksDir, { recursive: true, mode: 0o700 });
+      makePrivateDir(layout, layout.locksDir);
       const deadline = Date.now() + options.timeoutMs;
       const held: { child: ChildProcess; file: string }[] = [];
       const releaseAll = async () => {
