@@ -1,20 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript source through tsx in a child node that resolves @wirestate/*
-// packages to their sources (the `wirestate-source` export condition): conditions can
-// only be set on node's command line, hence one re-exec instead of an in-process loader.
-import { spawnSync } from 'node:child_process';
+// Runs the TypeScript source in this very process: tsx's loader and a hook adding the
+// `wirestate-source` export condition are registered, then the entry is imported. No
+// child node: a signal sent to this pid reaches the CLI's own handlers (an apply stops
+// after its running step and rolls back), and the exit status is the CLI's.
+import { register } from 'node:module';
 import process from 'node:process';
-import { fileURLToPath, URL } from 'node:url';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 // tsx is resolved from this package, so the bin works from any working directory.
 const tsx = import.meta.resolve('tsx');
-const child = spawnSync(process.execPath, [`--import=${tsx}`, '--conditions=wirestate-source', main, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-if (child.error) {
-  process.stderr.write(`wirestate: cannot start node: ${child.error.message}\n`);
-  process.exit(1);
-}
-if (child.signal) process.kill(process.pid, child.signal);
-process.exit(child.status ?? 1);
+await import(tsx);
+register('./source-condition.js', import.meta.url);
+// Processes that run our sources again (the confirm timer, the netlink worker) copy the
+// loader flags from execArgv: give them the ones a `node --import … --conditions …` start has.
+process.execArgv.push(`--import=${tsx}`, '--conditions=wirestate-source');
+await import('../src/main.ts');

@@ -9,8 +9,8 @@ import type { ExecutionContext } from 'ava';
 /** The cli package folder. */
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-
-const BIN = join(CLI_DIR, 'bin', 'wirestate.js');
+/** The `wirestate` bin a user runs. */
+export const BIN = join(CLI_DIR, 'bin', 'wirestate.js');
 
 /** What a run printed and how it exited. */
 export interface CliRun {

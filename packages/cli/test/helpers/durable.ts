@@ -1,14 +1,12 @@
-/** Runs the CLI entry directly (no re-exec, so a kill reaches the process that writes the journal) over a file-backed test system. */
-import { spawn } from 'node:child_process';
+/** Runs the real `wirestate` bin (in-process, so a kill reaches the process that writes the journal) over a file-backed test system. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { canonicalJson, completeState, type State } from '@wirestate/core';
 import { listJournals, readJournal, stateLayout, viewOf, type SessionView } from '@wirestate/state';
-import { CLI_DIR } from './cli.ts';
-
-const MAIN = join(CLI_DIR, 'src', 'main.ts');
+import { BIN, CLI_DIR } from './cli.ts';
 
 /** How a run ended. */
 export interface Run {
@@ -24,8 +22,8 @@ export interface Workspace {
   readonly dir: string;
   readonly stateDir: string;
   readonly systemFile: string;
-  /** Runs `wirestate --state-dir … args` with the test system and extra env. */
-  run(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Run>;
+  /** Runs `wirestate --state-dir … args` with the test system and extra env; `started` sees the process. */
+  run(args: readonly string[], env?: NodeJS.ProcessEnv, started?: (child: ChildProcess) => void): Promise<Run>;
   /** The system's current state. */
   system(): State;
   /** Every session, oldest first. */
@@ -43,23 +41,24 @@ export function workspace(t: ExecutionContext, initial: Partial<State>, extraGlo
     dir,
     stateDir,
     systemFile,
-    run: (args, env = {}) => runCli(['--state-dir', stateDir, ...extraGlobal, ...args], { WIRESTATE_TEST_SYSTEM_FILE: systemFile, ...env }),
+    run: (args, env = {}, started) => runCli(['--state-dir', stateDir, ...extraGlobal, ...args], { WIRESTATE_TEST_SYSTEM_FILE: systemFile, ...env }, started),
     system: () => completeState(JSON.parse(readFileSync(systemFile, 'utf8')) as Partial<State>),
     sessions: () => listJournals(stateLayout(stateDir)).map((j) => viewOf(j.file, readJournal(j.file))),
   };
 }
 
-/** Runs the CLI with `env` added; no colours. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** Runs the CLI with `env` added; no colours; `started` sees the process as soon as it is spawned. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, started: (child: ChildProcess) => void = () => undefined): Promise<Run> {
   return new Promise((resolve) => {
     const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
     delete e.FORCE_COLOR;
-    const child = spawn(process.execPath, ['--import=tsx', '--conditions=wirestate-source', MAIN, ...args], { cwd: CLI_DIR, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: CLI_DIR, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid! }));
+    started(child);
   });
 }
 
