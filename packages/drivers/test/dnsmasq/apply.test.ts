@@ -3,38 +3,25 @@
  * converges (the second plan is empty), and a fault at any step rolls back to the exact
  * prior snapshot — no dnsmasq left running, no files left behind.
  */
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { apply, completeState, isApplyFailure, plan, WirestateError } from '@wirestate/core';
-import type { Driver, DhcpServer, State } from '@wirestate/core';
-import { createDnsmasqDriver } from '../../src/dnsmasq/index.ts';
+import type { Driver, State } from '@wirestate/core';
 import { attachVmPort, requestLease } from '../helpers/dhcp-client.ts';
-import { ipIn, isRoot, makeNetns } from '../helpers/netns.ts';
-import { POD_MAC, seedNetwork } from '../libvirt/seed.ts';
+import { isRoot } from '../helpers/netns.ts';
+import { POD_MAC } from '../libvirt/seed.ts';
+import { seedServerHost, standaloneSeed } from './standalone.ts';
 
 // Skipped unless root (ROOT_SKIP_REASON): namespaces and a real dnsmasq.
 const rootTest = isRoot ? test : test.skip;
 
 rootTest('a standalone DHCP plan converges, and a fault at any step leaves no dnsmasq and no files', async (t) => {
-  const ns = makeNetns(t, 'dmapply');
-  ipIn(ns, 'link', 'add', 'br-eth42', 'type', 'bridge', 'forward_delay', '0');
-  ipIn(ns, 'addr', 'add', '169.254.75.1/32', 'dev', 'br-eth42');
-  ipIn(ns, 'link', 'set', 'br-eth42', 'up');
-  const stateDir = mkdtempSync(join(tmpdir(), 'wirestate-state-'));
-  chmodSync(stateDir, 0o755);
-  const scope = { name: 'pod', netns: ns };
-  const driver = createDnsmasqDriver({ stateDir, scopes: [scope] });
-  const server: DhcpServer = { scope: 'pod', name: 'eth42', interface: 'br-eth42', subnet: '10.244.0.0/24', options: seedNetwork().dhcpOptions };
-  t.teardown(async () => {
-    await driver.execute({ type: 'dhcpServer.stop', server }).catch(() => undefined);
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const { ns, stateDir, scope, driver, server } = standaloneSeed(t, 'dmapply');
   const snapshot = async (): Promise<State> => completeState(await driver.snapshot([scope]));
   const desired = completeState({
     dhcpServers: { 'pod/eth42': server },
-    dhcpHosts: { [`pod/eth42/${POD_MAC}`]: { scope: 'pod', server: 'eth42', mac: POD_MAC, ip: '10.244.0.5' } },
+    dhcpHosts: { [`pod/eth42/${POD_MAC}`]: seedServerHost() },
   });
   const before = await snapshot();
   const p = plan(desired, before, { scopes: { pod: scope } });

@@ -1,8 +1,15 @@
-/** The seed scenario's libvirt network, reservation and VM interface, shared by the libvirt tests. */
+/** The seed scenario's libvirt network, reservation, VM interface and the lease it must hand out, shared by the DHCP tests. */
 import type { DhcpHost, Network, Scope, VmInterface } from '@wirestate/core';
+import type { DhcpLease } from '../helpers/dhcp-client.ts';
 
 /** The pod NIC's MAC, which the VM takes over. */
 export const POD_MAC = '0a:58:0a:f4:00:05';
+
+/** The pod's routes, handed out as option 121: the service CIDR and the default route, both via the pod gateway. */
+const POD_ROUTES = [
+  { dst: '10.96.0.0/12', gateway: '10.244.0.1' },
+  { dst: '0.0.0.0/0', gateway: '10.244.0.1' },
+] as const;
 
 /** The seed network in scope `pod`: isolated, bridge `br-eth42`, DHCP reservations only. */
 export function seedNetwork(scope = 'pod'): Network {
@@ -14,10 +21,7 @@ export function seedNetwork(scope = 'pod'): Network {
     ips: [{ cidr: '10.244.0.254/24', dhcp: true }],
     dhcpOptions: {
       router: '10.244.0.1',
-      routes: [
-        { dst: '10.96.0.0/12', gateway: '10.244.0.1' },
-        { dst: '0.0.0.0/0', gateway: '10.244.0.1' },
-      ],
+      routes: POD_ROUTES,
       mtu: 1450,
       dnsServers: ['10.96.0.10'],
       searchDomains: ['default.svc.cluster.local', 'svc.cluster.local'],
@@ -29,6 +33,16 @@ export function seedNetwork(scope = 'pod'): Network {
 /** The reservation pod MAC → pod IP. */
 export function seedHost(scope = 'pod', ip = '10.244.0.5'): DhcpHost {
   return { scope, network: 'pod-eth42', mac: POD_MAC, ip };
+}
+
+/**
+ * The lease a client with the pod MAC must get from the seed network's options, as udhcpc
+ * reports it: the pod IP in its /24, router, routes, MTU, DNS, search list and an infinite
+ * lease, from the server address `serverId` (the bridge's own address).
+ */
+export function seedLease(serverId: string): DhcpLease {
+  const options = { router: '10.244.0.1', routes: POD_ROUTES, mtu: 1450, dns: ['10.96.0.10'], search: ['default.svc.cluster.local', 'svc.cluster.local'] };
+  return { ip: '10.244.0.5', prefix: 24, ...options, lease: 4294967295, serverId };
 }
 
 /** The VM's interface on the seed network. */
