@@ -25,6 +25,8 @@ export interface Libvirtd {
   readonly dir: string;
   /** Pids of the dnsmasq processes libvirt runs for active networks now. */
   dnsmasqPids(): number[];
+  /** Runs `virsh -c <uri> …args` and returns its stdout. */
+  virsh(...args: string[]): string;
   /** Stops libvirtd and its dnsmasq children by pid; idempotent. */
   stop(): Promise<void>;
 }
@@ -192,7 +194,8 @@ export async function launchLibvirtd(netns: string, onDir: (dir: string) => void
       // netns already gone
     }
   };
-  const handle: Libvirtd = { uri, pid, dir, dnsmasqPids, stop };
+  const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' });
+  const handle: Libvirtd = { uri, pid, dir, dnsmasqPids, virsh, stop };
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited) {

@@ -4,17 +4,14 @@
  * is empty), and a fault injected at any of its steps rolls back to the exact pre-apply
  * libvirt snapshot, leaving the user's network and interfaces untouched.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import test from 'ava';
 import { apply, completeState, isApplyFailure, plan, WirestateError } from '@wirestate/core';
 import type { Driver, Op, OpOutcome, State } from '@wirestate/core';
 import { createLibvirtDriver } from '../../src/libvirt/index.ts';
 import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { isRoot, makeNetns } from '../helpers/netns.ts';
-import { PLAIN_NAT_XML, USER_INTERFACES_XML } from './plain.ts';
-import { domainXml, scopeFor, seedHost, seedIface, seedNetwork } from './seed.ts';
+import { defineUserObjects } from './plain.ts';
+import { scopeFor, seedHost, seedIface, seedNetwork } from './seed.ts';
 
 // Skipped unless root (ROOT_SKIP_REASON): namespaces, bind mounts and a real libvirtd.
 const rootTest = isRoot ? test : test.skip;
@@ -42,11 +39,7 @@ function faulty(inner: ReturnType<typeof createLibvirtDriver>, k: number): Drive
 rootTest('the seed plan converges, and a fault at any step rolls libvirt back to the exact prior state', async (t) => {
   const ns = makeNetns(t, 'lvapply');
   const lv = await startLibvirtd(t, ns);
-  const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
-  writeFileSync(join(lv.dir, 'nat.xml'), PLAIN_NAT_XML);
-  writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', USER_INTERFACES_XML));
-  virsh('net-define', join(lv.dir, 'nat.xml'));
-  virsh('define', join(lv.dir, 'vm1.xml'));
+  defineUserObjects(lv);
   const scope = scopeFor(ns, lv.uri);
   const driver = createLibvirtDriver({ scopes: [scope] });
   const snapshot = async (): Promise<State> => completeState(await driver.snapshot([scope]));

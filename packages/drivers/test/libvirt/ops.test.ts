@@ -12,7 +12,7 @@ import { countingRunner } from '../../src/exec.ts';
 import { createLibvirtDriver } from '../../src/libvirt/index.ts';
 import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { isRoot, makeNetns } from '../helpers/netns.ts';
-import { PLAIN_NAT_XML, USER_INTERFACES_XML } from './plain.ts';
+import { defineUserObjects } from './plain.ts';
 import { domainXml, scopeFor, seedHost, seedIface, seedNetwork } from './seed.ts';
 
 // Skipped unless root (ROOT_SKIP_REASON): namespaces, bind mounts and a real libvirtd.
@@ -21,15 +21,11 @@ const rootTest = isRoot ? test : test.skip;
 async function setup(t: import('ava').ExecutionContext, tag: string) {
   const ns = makeNetns(t, tag);
   const lv = await startLibvirtd(t, ns);
-  const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
-  writeFileSync(join(lv.dir, 'nat.xml'), PLAIN_NAT_XML);
-  writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', USER_INTERFACES_XML));
-  virsh('net-define', join(lv.dir, 'nat.xml'));
-  virsh('define', join(lv.dir, 'vm1.xml'));
+  defineUserObjects(lv);
   const scope = scopeFor(ns, lv.uri);
   const counter = countingRunner();
   const driver = createLibvirtDriver({ scopes: [scope], runner: counter.run });
-  return { lv, virsh, scope, driver, counter };
+  return { lv, virsh: lv.virsh, scope, driver, counter };
 }
 
 rootTest('each libvirt op followed by its inverse restores the exact prior snapshot', async (t) => {

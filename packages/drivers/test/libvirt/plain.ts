@@ -1,6 +1,9 @@
 /** Networks and a domain made with plain virsh (not by wirestate), and the state they must snapshot to. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DhcpHost, Domain, Network, VmInterface } from '@wirestate/core';
-import { POD_MAC, seedHost, seedNetwork } from './seed.ts';
+import type { Libvirtd } from '../helpers/libvirtd.ts';
+import { domainXml, POD_MAC, seedHost, seedNetwork } from './seed.ts';
 
 /** libvirt's usual `default` NAT network, with a range and a reservation. */
 export const PLAIN_NAT_XML = `<network>
@@ -50,6 +53,14 @@ export const VM_INTERFACES_XML = `    <interface type='network'>
 
 /** vm1's interfaces without the one on the seed network: the user's own, which wirestate must leave alone. */
 export const USER_INTERFACES_XML = VM_INTERFACES_XML.slice(VM_INTERFACES_XML.indexOf("    <interface type='bridge'>"));
+
+/** Defines on `lv` with plain virsh what a user already has there: the `default` NAT network and vm1 with its own interfaces. */
+export function defineUserObjects(lv: Libvirtd): void {
+  writeFileSync(join(lv.dir, 'nat.xml'), PLAIN_NAT_XML);
+  writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', USER_INTERFACES_XML));
+  lv.virsh('net-define', join(lv.dir, 'nat.xml'));
+  lv.virsh('define', join(lv.dir, 'vm1.xml'));
+}
 
 const networks: Record<string, Network> = {
   'pod/default': {

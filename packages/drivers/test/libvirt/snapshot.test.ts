@@ -3,7 +3,6 @@
  * (and one network made by the driver), against a private libvirtd. With
  * WIRESTATE_RECORD=1 the raw capture is written to packages/fixtures/recorded/libvirt/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +23,7 @@ const RECORD_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtu
 rootTest('a snapshot of networks and domain interfaces made with plain virsh equals the expected state', async (t) => {
   const ns = makeNetns(t, 'lvsnap');
   const lv = await startLibvirtd(t, ns);
-  const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
+  const { virsh } = lv;
   const tmp = join(lv.dir, 'xml');
   mkdirSync(tmp);
   writeFileSync(join(tmp, 'nat.xml'), PLAIN_NAT_XML);
