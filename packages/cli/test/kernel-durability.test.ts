@@ -9,12 +9,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
+import fc from 'fast-check';
 import { canonicalJson, canRetry, WirestateError, type Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '@wirestate/drivers';
 import { listJournals, readJournal, scopeLock, stateLayout, viewOf } from '@wirestate/state';
 import { ipIn, isRoot, makeNetns } from '../../drivers/test/helpers/netns.ts';
 import { CLI_DIR } from './helpers/cli.ts';
-import { prng, runCli } from './helpers/durable.ts';
+import { runCli } from './helpers/durable.ts';
 
 const rootTest = isRoot ? test : test.skip;
 const rootSerial = isRoot ? test.serial : test.serial.skip;
@@ -74,9 +75,8 @@ async function noLockLeft(stateDir: string): Promise<void> {
 const kills: { name: string; env: Record<string, string> }[] = [];
 for (let k = 1; k <= STEPS; k++) kills.push({ name: `after step ${k} is recorded done`, env: { WIRESTATE_TEST_KILL_AFTER_STEP: String(k) } });
 for (let k = 1; k <= STEPS; k++) kills.push({ name: `after step ${k} ran, before its done record`, env: { WIRESTATE_TEST_KILL_BEFORE_DONE: String(k) } });
-const random = prng(0xc0ffee);
-for (let n = 0; n < 36; n++) {
-  const at = 1 + Math.floor(random() * (RECORDS - 2));
+// 36 records, the same on every run (fast-check's seeded sampling).
+for (const [n, at] of fc.sample(fc.noBias(fc.integer({ min: 1, max: RECORDS - 2 })), { seed: 0xc0ffee, numRuns: 36 }).entries()) {
   kills.push({ name: `at random record ${at} (run ${n})`, env: { WIRESTATE_TEST_KILL_AT_RECORD: String(at) } });
 }
 

@@ -76,15 +76,3 @@ export async function eventually(check: () => boolean, limitMs = 120_000): Promi
   }
   return check();
 }
-
-/** A seeded PRNG (mulberry32), so "random" kill points are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
