@@ -3,10 +3,13 @@
  * socket: the socket belongs to the namespace this process runs in.
  *
  * Why the raw layer: the kernel runs each request synchronously inside sendmsg(), so per
- * request JavaScript is pure overhead on top of the kernel's work. Here requests queue up
- * and leave several to a datagram (the kernel processes every message of a datagram in
- * order and acknowledges each), replies are matched by sequence number, and errnos arrive
- * as numbers — no `Request rejected: EXXX` text to parse.
+ * request JavaScript and syscalls are pure overhead on top of the kernel's work. Here the
+ * requests queued in one turn of the event loop leave together, up to 32 to a datagram (the
+ * kernel processes the messages of a datagram in order, in one sendmsg), only the last of
+ * each datagram asks for an acknowledgement (a failure is answered anyway), replies are
+ * matched by sequence number, and errnos arrive as numbers — no `Request rejected: EXXX`
+ * text to parse. Measured at 9,000 requests: 283 sendmsg and 4,612 recvmsg calls instead
+ * of 9,000 and 22,015.
  */
 import { closeSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -44,8 +47,30 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
+/** A request waiting in the queue: its header is written when its datagram is cut. */
+interface Queued {
+  readonly seq: number;
+  readonly type: number;
+  readonly flags: number;
+  readonly payload: Uint8Array;
+  /** A dump travels alone: its replies end with NLMSG_DONE, not with an acknowledgement. */
+  readonly dump: boolean;
+}
+
+/** Counters of what the socket did, for benchmarks and tests. */
+export interface SocketStats {
+  /** Requests sent (dumps included). */
+  requests: number;
+  /** Datagrams sent (sendmsg calls). */
+  datagrams: number;
+  /** Datagrams received (recvmsg calls that returned data). */
+  replies: number;
+  /** Most requests in flight at once. */
+  peakInFlight: number;
+}
+
 /** A port over a new rtnetlink socket in the current namespace. */
-export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonly maxInFlight: number } {
+export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonly maxInFlight: number; readonly stats: SocketStats } {
   const sock = new RawNetlinkSocket(NETLINK_ROUTE, {
     recvBufferSize: options.recvBufferSize ?? DEFAULT_RECV_BUFFER,
     sendBufferSize: 0,
@@ -55,22 +80,66 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
   const maxInFlight = options.maxInFlight ?? inFlightCap(granted);
   const portId = sock.address().port;
   const pending = new Map<number, Pending>();
-  // Each queued request is its 16-byte header and its payload (padded to 4 bytes), sent without copying.
-  const queue: [Buffer, ...Uint8Array[]][] = [];
+  const queue: Queued[] = [];
+  /**
+   * Requests sent without NLM_F_ACK, in send order. The kernel handles the messages of a
+   * socket one after the other and answers a failure even without the flag, so the reply
+   * to any later request proves every earlier one here without an error reply succeeded.
+   */
+  const unacked: number[] = [];
+  const stats: SocketStats = { requests: 0, datagrams: 0, replies: 0, peakInFlight: 0 };
   const dumps = new Semaphore(1);
   let seq = (Math.random() * 0x7fffffff) | 0;
   let inFlight = 0;
   let closed = false;
+  let scheduled = false;
+
+  /** Sends what was queued in this turn of the event loop together, once callers are done queueing. */
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  }
 
   function pump(): void {
     while (queue.length > 0 && inFlight < maxInFlight) {
-      const batch = queue.splice(0, Math.min(MAX_PER_DATAGRAM, maxInFlight - inFlight));
-      inFlight += batch.length;
-      // Messages of a datagram start on 4-byte boundaries (NLMSG_ALIGN).
-      sock.send(batch.flat(), {}, (err) => {
+      // A dump goes alone; other requests fill a datagram up to the in-flight budget.
+      let n = 0;
+      if (queue[0]!.dump) n = 1;
+      else while (n < queue.length && n < MAX_PER_DATAGRAM && inFlight + n < maxInFlight && !queue[n]!.dump) n++;
+      const batch = queue.splice(0, n);
+      inFlight += n;
+      stats.datagrams++;
+      stats.requests += n;
+      if (inFlight > stats.peakInFlight) stats.peakInFlight = inFlight;
+      const parts: Uint8Array[] = [];
+      batch.forEach((q, i) => {
+        // Only the last request of a datagram asks for an acknowledgement (see `unacked`).
+        const last = i === batch.length - 1;
+        const flags = q.dump ? q.flags : last ? q.flags | NLM_F_ACK : q.flags;
+        if (!q.dump && !last) unacked.push(q.seq);
+        const header = Buffer.allocUnsafe(NLMSG_HDRLEN);
+        header.writeUInt32LE(NLMSG_HDRLEN + q.payload.length, 0);
+        header.writeUInt16LE(q.type, 4);
+        header.writeUInt16LE(flags, 6);
+        header.writeUInt32LE(q.seq, 8);
+        header.writeUInt32LE(portId, 12);
+        parts.push(header, q.payload);
+        // Messages of a datagram start on 4-byte boundaries (NLMSG_ALIGN).
+        const pad = (4 - (q.payload.length % 4)) % 4;
+        if (pad !== 0) parts.push(Buffer.alloc(pad));
+      });
+      sock.send(parts, {}, (err) => {
         if (err === undefined) return;
         // The whole datagram was refused: every request in it fails alike.
-        for (const [header] of batch) finish(header.readUInt32LE(8), err);
+        for (const q of batch) {
+          const at = unacked.indexOf(q.seq);
+          if (at !== -1) unacked.splice(at, 1);
+          finish(q.seq, err);
+        }
       });
     }
   }
@@ -84,7 +153,20 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     else p.reject(err);
   }
 
+  /** The kernel answered request `s`: requests sent before it without an acknowledgement are done. */
+  function settleUpTo(s: number): void {
+    while (unacked.length > 0 && unacked[0] !== s && pending.has(s)) {
+      const first = unacked[0]!;
+      // Sequence numbers grow by one per request (mod 2^32): anything sent before `s` is older.
+      if (((s - first) >>> 0) > 0x7fffffff) break;
+      unacked.shift();
+      finish(first);
+    }
+    if (unacked[0] === s) unacked.shift();
+  }
+
   sock.on('message', (buf: Buffer) => {
+    stats.replies++;
     let pos = 0;
     while (pos + NLMSG_HDRLEN <= buf.length) {
       const len = buf.readUInt32LE(pos);
@@ -93,6 +175,7 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
       const s = buf.readUInt32LE(pos + 8);
       if (type === NLMSG_ERROR) {
         const errno = -buf.readInt32LE(pos + NLMSG_HDRLEN);
+        settleUpTo(s);
         finish(s, errno === 0 ? undefined : rejection(errno));
       } else if (type === NLMSG_DONE) {
         finish(s);
@@ -104,35 +187,32 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     pump();
   });
   sock.on('error', (err) => {
+    unacked.length = 0;
     for (const s of [...pending.keys()]) finish(s, err);
   });
 
-  function submit(type: number, flags: number, payload: Uint8Array): Promise<Uint8Array[]> {
+  function submit(type: number, flags: number, payload: Uint8Array, dump: boolean): Promise<Uint8Array[]> {
     if (closed) return Promise.reject(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
     seq = (seq + 1) >>> 0;
     const s = seq;
-    const header = Buffer.allocUnsafe(NLMSG_HDRLEN);
-    header.writeUInt32LE(NLMSG_HDRLEN + payload.length, 0);
-    header.writeUInt16LE(type, 4);
-    header.writeUInt16LE(flags, 6);
-    header.writeUInt32LE(s, 8);
-    header.writeUInt32LE(portId, 12);
     const done = new Promise<Uint8Array[]>((resolve, reject) => pending.set(s, { messages: [], resolve, reject }));
-    const pad = (4 - (payload.length % 4)) % 4;
-    queue.push(pad === 0 ? [header, payload] : [header, payload, Buffer.alloc(pad)]);
-    pump();
+    queue.push({ seq: s, type, flags, payload, dump });
+    schedule();
     return done;
   }
 
   return {
     maxInFlight,
-    request: (req: NlRequest) => submit(req.type, NLM_F_REQUEST | NLM_F_ACK | req.flags, req.payload),
+    stats,
+    request: (req: NlRequest) => submit(req.type, NLM_F_REQUEST | req.flags, req.payload, false),
     // A dump's replies are multipart messages ended by NLMSG_DONE; one dump at a time per socket.
-    dump: (type, payload) => dumps.run(() => submit(type, NLM_F_REQUEST | NLM_F_DUMP, payload)),
+    dump: (type, payload) => dumps.run(() => submit(type, NLM_F_REQUEST | NLM_F_DUMP, payload, true)),
     openNetns: async (path) => openSync(path, 'r'),
     closeFd: async (fd) => closeSync(fd),
     close: async () => {
       closed = true;
+      unacked.length = 0;
+      queue.length = 0;
       const err = Object.assign(new Error('netlink socket closed'), { code: 'EBADF' });
       for (const s of [...pending.keys()]) finish(s, err);
       sock.close();
