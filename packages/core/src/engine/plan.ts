@@ -54,7 +54,11 @@ export interface Plan {
   readonly changes: readonly Change[];
   /** Declared things the plan cannot reach; a plan with conflicts is not applied. */
   readonly conflicts: readonly Issue[];
-  /** Fingerprint of the live state the plan was computed from (stale-plan check). */
+  /**
+   * Fingerprint of the live state the plan was computed from (stale-plan check). Computed on
+   * first read and kept: only saving a plan or printing it as JSON needs it, and hashing a
+   * large state costs as much as diffing it.
+   */
   readonly basis: string;
 }
 
@@ -286,7 +290,13 @@ export function plan(desired: State, live: State, options: PlanOptions = {}): Pl
     };
   });
   const sortedChanges = [...changes].sort((a, b) => (a.kind === b.kind ? (a.id < b.id ? -1 : 1) : a.kind < b.kind ? -1 : 1));
-  return { version: PLAN_SCHEMA_VERSION, steps, changes: sortedChanges, conflicts, basis: fingerprint(live) };
+  return withLazyBasis({ version: PLAN_SCHEMA_VERSION, steps, changes: sortedChanges, conflicts }, live);
+}
+
+/** The plan with `basis` as an enumerable property computed once, on first read (JSON included). */
+function withLazyBasis(p: Omit<Plan, 'basis'>, live: State): Plan {
+  let basis: string | undefined;
+  return Object.defineProperty(p, 'basis', { enumerable: true, get: () => (basis ??= fingerprint(live)) }) as Plan;
 }
 
 function scopeOfDraft(dr: Draft): string {

@@ -22,25 +22,6 @@ export interface Expanded {
 
 type Mutable = { -readonly [K in ResourceKind]: Record<string, Resource> };
 
-/** Where each resource came from, kept per kind beside the records (only read on a duplicate). */
-type Origins = { [K in ResourceKind]?: Map<string, readonly (string | number)[]> };
-
-function put(state: Mutable, kind: ResourceKind, r: Resource, path: readonly (string | number)[], issues: Issue[], origin: Origins): void {
-  const id = (descriptorOf(kind).key as (x: Resource) => string)(r);
-  const records = state[kind];
-  const origins = (origin[kind] ??= new Map());
-  if (records[id] !== undefined) {
-    issues.push({ code: 'duplicate_resource', path: [...path], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(origins.get(id) ?? [])}` });
-    return;
-  }
-  origins.set(id, path);
-  records[id] = r;
-}
-
-function pathText(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-}
-
 const LOW_LEVEL: readonly (readonly [keyof Topology & string, ResourceKind])[] = [
   ['links', 'links'],
   ['addresses', 'addresses'],
@@ -52,24 +33,78 @@ const LOW_LEVEL: readonly (readonly [keyof Topology & string, ResourceKind])[] =
   ['podNics', 'cniAttachments'],
 ];
 
-function addExpansion(state: Mutable, e: Expansion, path: readonly (string | number)[], issues: Issue[], origin: Origins): void {
+/** Where a resource was declared: a list element, or a binding's (or leftover fact's) path. */
+type Origin = readonly [field: string, index: number] | readonly (string | number)[];
+
+/**
+ * Collects the desired records. Ids are only computed once per record and nothing is kept
+ * per record besides it: where a duplicate's first declaration came from is looked up again
+ * when one is found (rare), so a large topology expands without a second index.
+ */
+class Records {
+  readonly state = emptyState() as unknown as Mutable;
+  readonly issues: Issue[] = [];
+  /** Declarations in order, for finding the first one of a duplicate. */
+  private readonly declared: { readonly kind: ResourceKind; readonly r: Resource; readonly origin: Origin }[] = [];
+  private readonly lists: ReadonlyMap<ResourceKind, readonly Resource[]>;
+
+  constructor(private readonly topology: Topology) {
+    this.lists = new Map(LOW_LEVEL.map(([field, kind]) => [kind, (topology[field] ?? []) as readonly Resource[]]));
+  }
+
+  /** Adds a record declared at `at`: a path, or its index in the kind's list (`vms` for domains). */
+  put(kind: ResourceKind, r: Resource, at: number | Origin): void {
+    const id = (descriptorOf(kind).key as (x: Resource) => string)(r);
+    const records = this.state[kind];
+    const first = records[id];
+    if (first === undefined) {
+      records[id] = r;
+      return;
+    }
+    this.issues.push({ code: 'duplicate_resource', path: [...this.pathOf(kind, at)], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(this.originOf(kind, first))}` });
+  }
+
+  /** Remembers where expanded (not listed) records came from. */
+  expanded(kind: ResourceKind, r: Resource, origin: Origin): void {
+    this.declared.push({ kind, r, origin });
+    this.put(kind, r, origin);
+  }
+
+  private pathOf(kind: ResourceKind, at: number | Origin): Origin {
+    if (typeof at !== 'number') return at;
+    return [kind === 'domains' ? 'vms' : LOW_LEVEL.find(([, k]) => k === kind)![0], at];
+  }
+
+  private originOf(kind: ResourceKind, r: Resource): Origin {
+    const index = this.lists.get(kind)?.indexOf(r) ?? -1;
+    if (index >= 0) return this.pathOf(kind, index);
+    const vmIndex = kind === 'domains' ? (this.topology.vms ?? []).findIndex((vm) => vm.name === (r as { name: string }).name && (vm.scope ?? '') === r.scope) : -1;
+    if (vmIndex >= 0) return this.pathOf(kind, vmIndex);
+    return this.declared.find((d) => d.kind === kind && d.r === r)?.origin ?? [];
+  }
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function addExpansion(records: Records, e: Expansion, path: readonly (string | number)[]): void {
   for (const kind of Object.keys(e) as (keyof Expansion)[]) {
-    for (const r of e[kind]) put(state, kind, r, path, issues, origin);
+    for (const r of e[kind]) records.expanded(kind, r, path);
   }
 }
 
 /** Expands a validated topology with its facts into the desired state; throws `ValidationError` on issues. */
 export function expand(topology: Topology, facts: Facts = emptyFacts()): Expanded {
-  const state = emptyState() as unknown as Mutable;
-  const issues: Issue[] = [];
-  const origin: Origins = {};
+  const records = new Records(topology);
+  const { state, issues } = records;
   const scopes: Record<string, Scope> = {};
   for (const [name, s] of Object.entries(topology.scopes)) scopes[name] = { name, ...s };
   for (const [field, kind] of LOW_LEVEL) {
     const list = (topology[field] ?? []) as readonly Resource[];
-    list.forEach((r, i) => put(state, kind, r, [field, i], issues, origin));
+    for (let i = 0; i < list.length; i++) records.put(kind, list[i]!, i);
   }
-  (topology.vms ?? []).forEach((vm, i) => put(state, 'domains', { scope: vm.scope ?? '', name: vm.name }, ['vms', i], issues, origin));
+  (topology.vms ?? []).forEach((vm, i) => records.put('domains', { scope: vm.scope ?? '', name: vm.name }, i));
   // A veth is declared once, by one end: the other end is desired too (it exists with it).
   for (const l of Object.values(state.links) as Link[]) {
     if (l.kind !== 'veth' || l.peer === undefined || l.state === 'absent') continue;
@@ -98,7 +133,7 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
     } else {
       MODES[b.mode].bound(input, out, issues);
     }
-    addExpansion(state, out, path, issues, origin);
+    addExpansion(records, out, path);
   });
   // Facts without a binding: the binding was removed from the file; undo it.
   for (const [key, f] of Object.entries(facts.podNics).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -106,7 +141,7 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
     const out = emptyExpansion();
     MODES[f.binding.mode].unbound({ binding: f.binding, facts: f, path: ['facts', key] }, out);
     restorePodNic(f, out);
-    addExpansion(state, out, ['facts', key], issues, origin);
+    addExpansion(records, out, ['facts', key]);
   }
   if (issues.length > 0) throw new ValidationError(issues);
   return { scopes, desired: state as unknown as State };

@@ -22,55 +22,108 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-const IPV4 = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+// IPv4 is parsed by hand (no regex, no cache): it is cheaper than a cache lookup, and a
+// 100,000-resource topology parses every address several times (format, rules, normalize).
+// IPv6 goes through ipaddr.js, whose parse is costly, so its results are shared in a cache
+// bounded so that hostile input cannot grow it forever.
+const V6_CACHE_MAX = 50_000;
+const v6Cache = new Map<string, Ip | null>();
 
-// Rules parse the same addresses several times (format, duplicates, subnets, normalization);
-// parsing is pure, so results are shared. Bounded (a few tens of MB) so that hostile input
-// cannot grow it forever, and large enough that a 100,000-resource topology never thrashes.
-const CACHE_MAX = 300_000;
-const ipCache = new Map<string, Ip | null>();
-const cidrCache = new Map<string, Cidr | null>();
+/**
+ * A strict dotted quad in `v[from, to)` as an unsigned 32-bit number (decimal parts, no
+ * leading zeros, each at most 255); -1 when it is not one.
+ */
+function dottedQuad(v: string, from: number, to: number): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part === 3) return -1;
+      n = n * 256 + value;
+      part++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return -1;
+      value = value * 10 + (c - 48);
+      if (value > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  if (part !== 3 || digits === 0) return -1;
+  return n * 256 + value;
+}
 
-function memo<T>(cache: Map<string, T | null>, v: string, parse: (v: string) => T | undefined): T | undefined {
-  const hit = cache.get(v);
-  if (hit !== undefined) return hit ?? undefined;
-  const value = parse(v);
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(v, value ?? null);
-  return value;
+function v4(n: number, text: string): Ip {
+  return { family: 4, bytes: [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255], text };
+}
+
+/**
+ * What identifies the address in `v[from, to)` for equality checks, without building an
+ * object: IPv4 as its 32-bit number, IPv6 as its canonical text, anything else as written.
+ */
+export function ipIdentity(v: string, from: number, to: number): number | string {
+  const n = dottedQuad(v, from, to);
+  if (n >= 0) return n;
+  const text = from === 0 && to === v.length ? v : v.slice(from, to);
+  return parseIp(text)?.text ?? text;
 }
 
 /** Parses an IP address strictly; undefined when it is not one. */
 export function parseIp(v: string): Ip | undefined {
-  return memo(ipCache, v, parseIpUncached);
+  const n = dottedQuad(v, 0, v.length);
+  if (n >= 0) return v4(n, v);
+  if (v.length > 45 || !v.includes(':')) return undefined;
+  const hit = v6Cache.get(v);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseV6(v);
+  if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear();
+  v6Cache.set(v, parsed ?? null);
+  return parsed;
 }
 
-function parseIpUncached(v: string): Ip | undefined {
-  const m = IPV4.exec(v);
-  if (m) {
-    const bytes = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-    return bytes.every((b) => b <= 255) ? { family: 4, bytes, text: v } : undefined;
+function parseV6(v: string): Ip | undefined {
+  if (v.includes('%') || !ipaddr.IPv6.isValid(v)) return undefined;
+  const a = ipaddr.IPv6.parse(v);
+  return { family: 6, bytes: a.toByteArray(), text: a.toRFC5952String() };
+}
+
+/** The prefix length after the slash at `slash`: decimal, no leading zeros, at most three digits; -1 otherwise. */
+function prefixLength(v: string, slash: number): number {
+  const digits = v.length - slash - 1;
+  if (digits < 1 || digits > 3 || (digits > 1 && v.charCodeAt(slash + 1) === 48)) return -1;
+  let prefix = 0;
+  for (let i = slash + 1; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    prefix = prefix * 10 + (c - 48);
   }
-  if (v.length <= 45 && v.includes(':') && !v.includes('%') && ipaddr.IPv6.isValid(v)) {
-    const a = ipaddr.IPv6.parse(v);
-    return { family: 6, bytes: a.toByteArray(), text: a.toRFC5952String() };
-  }
-  return undefined;
+  return prefix;
+}
+
+/** The prefix length of a valid IPv4 `address/prefix`, or -1 when it is not one (no allocation). */
+export function ipv4PrefixLength(v: string): number {
+  const slash = v.indexOf('/');
+  if (slash < 0 || dottedQuad(v, 0, slash) < 0) return -1;
+  const prefix = prefixLength(v, slash);
+  return prefix > 32 ? -1 : prefix;
 }
 
 /** Parses `address/prefix`; undefined when malformed. */
 export function parseCidr(v: string): Cidr | undefined {
-  return memo(cidrCache, v, parseCidrUncached);
-}
-
-function parseCidrUncached(v: string): Cidr | undefined {
   const slash = v.indexOf('/');
   if (slash < 0) return undefined;
+  const prefix = prefixLength(v, slash);
+  if (prefix < 0) return undefined;
+  const n = dottedQuad(v, 0, slash);
+  if (n >= 0) return prefix > 32 ? undefined : { ip: v4(n, v.slice(0, slash)), prefix };
   const ip = parseIp(v.slice(0, slash));
-  const p = v.slice(slash + 1);
-  if (ip === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-  const prefix = Number(p);
-  if (prefix > (ip.family === 4 ? 32 : 128)) return undefined;
+  if (ip === undefined || prefix > (ip.family === 4 ? 32 : 128)) return undefined;
   return { ip, prefix };
 }
 
@@ -176,14 +229,18 @@ export function normalizeIp(v: string): string {
 
 /** Canonical `address/prefix` text; unchanged when malformed. */
 export function normalizeCidr(v: string): string {
+  if (ipv4PrefixLength(v) >= 0) return v;
   const c = parseCidr(v);
-  return c === undefined ? v : cidrText(c);
+  // A valid IPv4 prefix is already canonical (the strict parse admits no other form).
+  return c === undefined || c.ip.family === 4 ? v : cidrText(c);
 }
 
 /** Canonical route destination: the zero prefixes become `default`/`default6`. */
 export function normalizeRouteDst(v: string): string {
+  const p4 = ipv4PrefixLength(v);
+  if (p4 >= 0) return p4 === 0 ? 'default' : v;
   const c = parseCidr(v);
   if (c === undefined) return v;
   if (c.prefix === 0) return c.ip.family === 4 ? 'default' : 'default6';
-  return cidrText(c);
+  return c.ip.family === 4 ? v : cidrText(c);
 }

@@ -9,90 +9,63 @@ import type { Topology } from './types.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Returns the normalized copy of a topology that passed validation (inputs are not changed). */
-export function normalizeTopology(t: Topology): Topology {
+/**
+ * Normalizes a valid topology in place and returns it. It must be the caller's own copy —
+ * the schema's parse output, which copies every object — so a 100,000-element topology is
+ * not copied a second time.
+ */
+export function normalizeTopologyInPlace(t: Topology): Topology {
   const names = Object.keys(t.scopes);
   const only = names.length === 1 ? names[0] : undefined;
-  // One copy per element, then fixes in place: large topologies normalize without churn.
-  const copy = <T extends { readonly scope?: string }>(x: T): Mutable<T> => {
-    const o: Mutable<T> = { ...x };
-    if (o.scope === undefined && only !== undefined) o.scope = only;
-    return o;
+  const fix = <T extends { readonly scope?: string }>(list: readonly T[] | undefined, each?: (o: Mutable<T>) => void): void => {
+    if (list === undefined) return;
+    for (const x of list) {
+      const o = x as Mutable<T>;
+      if (o.scope === undefined && only !== undefined) o.scope = only;
+      each?.(o);
+    }
   };
-  const out: Mutable<Topology> = { apiVersion: t.apiVersion, scopes: t.scopes };
-  if (t.vms) out.vms = t.vms.map(copy);
-  if (t.bindings) {
-    out.bindings = t.bindings.map((b) => {
-      const o = copy(b);
-      if (o.bridgeAddress !== undefined) o.bridgeAddress = normalizeCidr(o.bridgeAddress);
-      if (o.gateway !== undefined) o.gateway = normalizeIp(o.gateway);
-      if (o.dns?.servers !== undefined) o.dns = { ...o.dns, servers: o.dns.servers.map(normalizeIp) };
-      return o;
-    });
-  }
-  if (t.links) {
-    out.links = t.links.map((l) => {
-      const o = copy(l);
-      if (o.mac !== undefined) o.mac = normalizeMac(o.mac);
-      return o;
-    });
-  }
-  if (t.addresses) {
-    out.addresses = t.addresses.map((a) => {
-      const o = copy(a);
-      o.cidr = normalizeCidr(o.cidr);
-      return o;
-    });
-  }
-  if (t.routes) {
-    out.routes = t.routes.map((r) => {
-      const o = copy(r);
-      o.dst = normalizeRouteDst(o.dst);
-      if (o.gateway !== undefined) o.gateway = normalizeIp(o.gateway);
-      if (o.prefsrc !== undefined) o.prefsrc = normalizeIp(o.prefsrc);
-      return o;
-    });
-  }
-  if (t.networks) {
-    out.networks = t.networks.map((n) => {
-      const o = copy(n);
-      if (o.mac !== undefined) o.mac = normalizeMac(o.mac);
-      if (o.ips !== undefined) {
-        o.ips = o.ips.map((block) => {
-          const b = { ...block, cidr: normalizeCidr(block.cidr) };
-          if (b.dhcpRanges !== undefined) b.dhcpRanges = b.dhcpRanges.map((r) => ({ start: normalizeIp(r.start), end: normalizeIp(r.end) }));
-          return b;
-        });
-      }
-      if (o.dhcpOptions !== undefined) o.dhcpOptions = normalizeOptions(o.dhcpOptions);
-      return o;
-    });
-  }
-  if (t.dhcpServers) {
-    out.dhcpServers = t.dhcpServers.map((sv) => {
-      const o = copy(sv);
-      o.subnet = normalizeCidr(o.subnet);
-      if (o.options !== undefined) o.options = normalizeOptions(o.options);
-      return o;
-    });
-  }
-  if (t.dhcpHosts) {
-    out.dhcpHosts = t.dhcpHosts.map((h) => {
-      const o = copy(h);
-      o.mac = normalizeMac(o.mac);
-      o.ip = normalizeIp(o.ip);
-      return o;
-    });
-  }
-  if (t.vmInterfaces) {
-    out.vmInterfaces = t.vmInterfaces.map((v) => {
-      const o = copy(v);
-      o.mac = normalizeMac(o.mac);
-      return o;
-    });
-  }
-  if (t.podNics) out.podNics = t.podNics.map(copy);
-  return out;
+  fix(t.vms);
+  fix(t.bindings, (o) => {
+    if (o.bridgeAddress !== undefined) o.bridgeAddress = normalizeCidr(o.bridgeAddress);
+    if (o.gateway !== undefined) o.gateway = normalizeIp(o.gateway);
+    if (o.dns?.servers !== undefined) o.dns = { ...o.dns, servers: o.dns.servers.map(normalizeIp) };
+  });
+  fix(t.links, (o) => {
+    if (o.mac !== undefined) o.mac = normalizeMac(o.mac);
+  });
+  fix(t.addresses, (o) => {
+    o.cidr = normalizeCidr(o.cidr);
+  });
+  fix(t.routes, (o) => {
+    o.dst = normalizeRouteDst(o.dst);
+    if (o.gateway !== undefined) o.gateway = normalizeIp(o.gateway);
+    if (o.prefsrc !== undefined) o.prefsrc = normalizeIp(o.prefsrc);
+  });
+  fix(t.networks, (o) => {
+    if (o.mac !== undefined) o.mac = normalizeMac(o.mac);
+    if (o.ips !== undefined) {
+      o.ips = o.ips.map((block) => {
+        const b = { ...block, cidr: normalizeCidr(block.cidr) };
+        if (b.dhcpRanges !== undefined) b.dhcpRanges = b.dhcpRanges.map((r) => ({ start: normalizeIp(r.start), end: normalizeIp(r.end) }));
+        return b;
+      });
+    }
+    if (o.dhcpOptions !== undefined) o.dhcpOptions = normalizeOptions(o.dhcpOptions);
+  });
+  fix(t.dhcpServers, (o) => {
+    o.subnet = normalizeCidr(o.subnet);
+    if (o.options !== undefined) o.options = normalizeOptions(o.options);
+  });
+  fix(t.dhcpHosts, (o) => {
+    o.mac = normalizeMac(o.mac);
+    o.ip = normalizeIp(o.ip);
+  });
+  fix(t.vmInterfaces, (o) => {
+    o.mac = normalizeMac(o.mac);
+  });
+  fix(t.podNics);
+  return t;
 }
 
 function normalizeOptions(opts: DhcpOptions): DhcpOptions {

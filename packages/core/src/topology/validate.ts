@@ -2,7 +2,7 @@
 import { ValidationError, type Issue, type SourceLocation } from '../errors.ts';
 import { Collector, type Path, type RawIssue } from './collector.ts';
 import { withinLimits } from './guard.ts';
-import { normalizeTopology } from './normalize.ts';
+import { normalizeTopologyInPlace } from './normalize.ts';
 import { checkDuplicates } from './rules/duplicates.ts';
 import { checkKinds } from './rules/kinds.ts';
 import { checkMasterCycles } from './rules/masters.ts';
@@ -33,7 +33,7 @@ export function checkTopology(input: unknown): CheckResult {
     checkSubnets(view, issues);
   }
   if (issues.failed || !parsed.success) return { ok: false, issues: issues.issues };
-  return { ok: true, topology: normalizeTopology(parsed.data) };
+  return { ok: true, topology: normalizeTopologyInPlace(parsed.data) };
 }
 
 /**

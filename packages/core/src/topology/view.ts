@@ -20,6 +20,20 @@ export interface Entry<T> {
   readonly scope: string | undefined;
 }
 
+/** A list element; its path is built on demand, since most elements never need one. */
+class ListEntry<T> implements Entry<T> {
+  constructor(
+    private readonly list: ListName,
+    readonly value: T,
+    readonly index: number,
+    readonly scope: string | undefined,
+  ) {}
+
+  get path(): Path {
+    return [this.list, this.index];
+  }
+}
+
 /** Sound elements and the declared names of the input. */
 export interface View {
   /** Declared scope names. */
@@ -60,7 +74,7 @@ export function buildView(input: unknown, structural: readonly Path[]): View {
       const value = items[index];
       if (broken?.has(index) || !isRecord(value)) continue;
       const scope = typeof value['scope'] === 'string' ? value['scope'] : onlyScope;
-      out.push({ value, index, path: [name, index], scope });
+      out.push(new ListEntry(name, value, index, scope));
     }
   }
   return { scopes, scopesKnown: isRecord(root['scopes']), onlyScope, lists: lists as unknown as View['lists'], raw };

@@ -1,6 +1,7 @@
 /** Two things claiming one identity: names, MACs, IPs, bridges, routes, pod NICs. */
-import { parseCidr, parseIp, normalizeRouteDst } from '../addr.ts';
+import { ipIdentity, ipv4PrefixLength, parseCidr, normalizeRouteDst } from '../addr.ts';
 import type { Collector, Path } from '../collector.ts';
+import { ScopedMap } from '../scoped.ts';
 // The expansion step's own defaults, so validation and expansion can never disagree.
 import { defaultBridge as defaultBridgeName, defaultNetwork as defaultNetworkName } from '../../expand/names.ts';
 import { toDotPath } from '../../errors.ts';
@@ -8,8 +9,8 @@ import type { Entry, View } from '../view.ts';
 
 /** How one kind of identity is claimed by the elements of a list. */
 interface Claims<T> {
-  /** The identity an element claims, or undefined for none. */
-  readonly key: (e: Entry<T>) => string | undefined;
+  /** The identity an element claims within its scope, or undefined for none. */
+  readonly key: (e: Entry<T>) => string | number | undefined;
   /** Where the claim is written (the field to blame). */
   readonly at: (e: Entry<T>) => Path;
   /** What is claimed, for the message; built only when reporting. */
@@ -18,20 +19,18 @@ interface Claims<T> {
 
 /** Reports every element whose claim an earlier element already made. */
 function report<T>(entries: readonly Entry<T>[], claims: Claims<T>, issues: Collector): void {
-  const first = new Map<string, Entry<T>>();
+  const first = new ScopedMap<string | number, Entry<T>>();
   for (const e of entries) {
     const key = claims.key(e);
     if (key === undefined) continue;
-    const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, e);
-    else issues.add('duplicate', claims.at(e), `${claims.what(e)} is already claimed at ${toDotPath(claims.at(earlier))}`);
+    const earlier = first.claim(e.scope, key, e);
+    if (earlier !== undefined) issues.add('duplicate', claims.at(e), `${claims.what(e)} is already claimed at ${toDotPath(claims.at(earlier))}`);
   }
 }
 
-const ipKey = (v: string): string => parseIp(v)?.text ?? v;
+const ipKey = (v: string): string | number => ipIdentity(v, 0, v.length);
 // An address or MAC may move: leaving one place (`state: absent`) while taking another is no clash.
 const present = (e: Entry<{ readonly state?: string }>): boolean => e.value.state !== 'absent';
-const s = (scope: string | undefined): string => scope ?? '';
 const inScope = (scope: string | undefined): string => (scope === undefined ? '' : ` in scope ${scope}`);
 const field =
   (name: string) =>
@@ -52,10 +51,10 @@ function claim(e: Entry<unknown>, fieldName: string, name: string, note = ''): E
 export function checkDuplicates(view: View, issues: Collector): void {
   const { lists } = view;
 
-  report(lists.vms, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: field('name'), what: (e) => `VM ${e.value.name}${inScope(e.scope)}` }, issues);
+  report(lists.vms, { key: (e) => e.value.name, at: field('name'), what: (e) => `VM ${e.value.name}${inScope(e.scope)}` }, issues);
 
   // A pod NIC has one original MAC and IP: two bindings would hand them to two VM NICs.
-  const nicKey = (e: Entry<{ podNic: string }>) => `${s(e.scope)}/${e.value.podNic}`;
+  const nicKey = (e: Entry<{ podNic: string }>) => e.value.podNic;
   report(lists.bindings, { key: nicKey, at: field('podNic'), what: (e) => `pod NIC ${e.value.podNic}${inScope(e.scope)}` }, issues);
   const distinctNics = firstBy(lists.bindings, nicKey);
 
@@ -79,44 +78,51 @@ export function checkDuplicates(view: View, issues: Collector): void {
     bridges.push(claim(e, 'bridge', e.value.bridge));
     networks.push(claim(e, 'name', e.value.name));
   }
-  report(bridges, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `bridge ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
-  report(networks, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `libvirt network ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  report(bridges, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `bridge ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  report(networks, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `libvirt network ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
 
   // Link names and veth peer names share one namespace per scope.
   const names: Entry<{ name: string; peer: boolean }>[] = [];
   for (const e of lists.links) {
-    names.push({ ...e, path: [...e.path, 'name'], value: { name: e.value.name, peer: false } });
+    // The path stays the element's: the field to blame is added only when reporting.
+    names.push({ index: e.index, scope: e.scope, path: e.path, value: { name: e.value.name, peer: false } });
     if (e.value.kind === 'veth' && e.value.peer !== undefined) {
-      names.push({ ...e, path: [...e.path, 'peer'], scope: e.value.peerScope ?? e.scope, value: { name: e.value.peer, peer: true } });
+      names.push({ index: e.index, scope: e.value.peerScope ?? e.scope, path: e.path, value: { name: e.value.peer, peer: true } });
     }
   }
   report(
     names,
-    { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `link name ${e.value.name}${inScope(e.scope)}${e.value.peer ? ' (a veth peer)' : ''}` },
+    { key: (e) => e.value.name, at: (e) => [...e.path, e.value.peer ? 'peer' : 'name'], what: (e) => `link name ${e.value.name}${inScope(e.scope)}${e.value.peer ? ' (a veth peer)' : ''}` },
     issues,
   );
   report(
     lists.links,
-    { key: (e) => (e.value.mac === undefined || !present(e) ? undefined : `${s(e.scope)}/${e.value.mac.toLowerCase()}`), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
+    { key: (e) => (e.value.mac === undefined || !present(e) ? undefined : e.value.mac.toLowerCase()), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
     issues,
   );
   report(
     lists.vmInterfaces,
-    { key: (e) => (present(e) ? `${s(e.scope)}/${e.value.mac.toLowerCase()}` : undefined), at: field('mac'), what: (e) => `VM interface MAC ${e.value.mac}${inScope(e.scope)}` },
+    { key: (e) => (present(e) ? e.value.mac.toLowerCase() : undefined), at: field('mac'), what: (e) => `VM interface MAC ${e.value.mac}${inScope(e.scope)}` },
     issues,
   );
 
   const addressIp = (cidr: string) => parseCidr(cidr)?.ip.text ?? cidr;
+  const addressKey = (cidr: string) => {
+    const slash = cidr.indexOf('/');
+    return slash < 0 ? cidr : ipIdentity(cidr, 0, slash);
+  };
   report(
     lists.addresses,
-    { key: (e) => (present(e) ? `${s(e.scope)}/${addressIp(e.value.cidr)}` : undefined), at: field('cidr'), what: (e) => `address ${addressIp(e.value.cidr)}${inScope(e.scope)}` },
+    { key: (e) => (present(e) ? addressKey(e.value.cidr) : undefined), at: field('cidr'), what: (e) => `address ${addressIp(e.value.cidr)}${inScope(e.scope)}` },
     issues,
   );
 
-  const routeKey = (e: Entry<{ dst: string; dev: string; metric?: number }>) => {
+  // Each route's key, computed once: three rules below read it.
+  const routeKeys = new Map(lists.routes.map((e) => {
     const dst = normalizeRouteDst(e.value.dst);
-    return `${s(e.scope)}/${dst}/${e.value.dev}/${e.value.metric ?? defaultMetric(dst)}`;
-  };
+    return [e, `${dst}/${e.value.dev}/${e.value.metric ?? defaultMetric(dst)}`];
+  }));
+  const routeKey = (e: Entry<unknown>) => routeKeys.get(e as (typeof lists.routes)[number])!;
   report(lists.routes, { key: routeKey, at: (e) => e.path, what: (e) => `route to ${normalizeRouteDst(e.value.dst)} dev ${e.value.dev}${inScope(e.scope)}` }, issues);
   // The kernel keys IPv4 routes by destination and metric: a second device gets EEXIST.
   report(
@@ -124,7 +130,7 @@ export function checkDuplicates(view: View, issues: Collector): void {
     {
       key: (e) => {
         const dst = normalizeRouteDst(e.value.dst);
-        return familyOfDst(dst) === 4 ? `${s(e.scope)}/${dst}/${e.value.metric ?? 0}` : undefined;
+        return familyOfDst(dst) === 4 ? `${dst}/${e.value.metric ?? 0}` : undefined;
       },
       at: (e) => e.path,
       what: (e) => `IPv4 route to ${normalizeRouteDst(e.value.dst)} with metric ${e.value.metric ?? 0}${inScope(e.scope)}`,
@@ -137,13 +143,13 @@ export function checkDuplicates(view: View, issues: Collector): void {
     .filter((e) => e.value.mode === 'bridge')
     .map((e) => claim(e, e.value.bridge === undefined ? 'podNic' : 'bridge', e.value.bridge ?? defaultBridgeName(e.value.podNic), ' (the dnsmasq of a bridge binding)'));
   for (const e of lists.dhcpServers) servers.push(claim(e, 'name', e.value.name));
-  report(servers, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `DHCP server ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  report(servers, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `DHCP server ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
   // One DHCP server per bridge: a binding's bridge already has one (libvirt's or its own dnsmasq).
   const dhcpOn: Entry<Claimed>[] = distinctNics
     .filter((e) => e.value.mode !== 'macvtap')
     .map((e) => claim(e, e.value.bridge === undefined ? 'podNic' : 'bridge', e.value.bridge ?? defaultBridgeName(e.value.podNic), ' (served by the binding)'));
   for (const e of lists.dhcpServers) dhcpOn.push(claim(e, 'interface', e.value.interface));
-  report(dhcpOn, { key: (e) => `${s(e.scope)}/${e.value.name}`, at: (e) => e.path, what: (e) => `DHCP service on ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  report(dhcpOn, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `DHCP service on ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
 
   type Served = { network?: string; server?: string };
   const server = (h: Served) => (h.network !== undefined ? `network:${h.network}` : `server:${h.server ?? ''}`);
@@ -151,7 +157,7 @@ export function checkDuplicates(view: View, issues: Collector): void {
   report(
     lists.dhcpHosts,
     {
-      key: (e) => `${s(e.scope)}/${server(e.value)}/${e.value.mac.toLowerCase()}`,
+      key: (e) => `${server(e.value)}/${e.value.mac.toLowerCase()}`,
       at: field('mac'),
       what: (e) => `a reservation for MAC ${e.value.mac} on ${serverText(e.value)}`,
     },
@@ -159,26 +165,21 @@ export function checkDuplicates(view: View, issues: Collector): void {
   );
   report(
     lists.dhcpHosts,
-    { key: (e) => (present(e) ? `${s(e.scope)}/${server(e.value)}/${ipKey(e.value.ip)}` : undefined), at: field('ip'), what: (e) => `IP ${e.value.ip} on ${serverText(e.value)}` },
+    { key: (e) => (present(e) ? `${server(e.value)}/${ipKey(e.value.ip)}` : undefined), at: field('ip'), what: (e) => `IP ${e.value.ip} on ${serverText(e.value)}` },
     issues,
   );
 
-  report(lists.podNics, { key: (e) => `${s(e.scope)}/${e.value.ifname}`, at: field('ifname'), what: (e) => `pod NIC ${e.value.ifname}${inScope(e.scope)}` }, issues);
+  report(lists.podNics, { key: (e) => e.value.ifname, at: field('ifname'), what: (e) => `pod NIC ${e.value.ifname}${inScope(e.scope)}` }, issues);
 }
 
-/** The first element of each key, in order. */
-function firstBy<T>(items: readonly T[], key: (t: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((t) => {
-    const k = key(t);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/** The first element of each key (within its scope), in order. */
+function firstBy<T extends Entry<unknown>>(items: readonly T[], key: (t: T) => string): T[] {
+  const seen = new ScopedMap<string, T>();
+  return items.filter((t) => seen.claim(t.scope, key(t), t) === undefined);
 }
 
 function familyOfDst(dst: string): 4 | 6 | undefined {
-  if (dst === 'default') return 4;
+  if (dst === 'default' || ipv4PrefixLength(dst) >= 0) return 4;
   if (dst === 'default6') return 6;
   return parseCidr(dst)?.ip.family;
 }

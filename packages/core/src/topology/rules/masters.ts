@@ -1,19 +1,17 @@
 /** Master relations must form trees: a link enslaved to itself, directly or around a loop, cannot exist. */
 import type { Collector } from '../collector.ts';
+import { ScopedMap } from '../scoped.ts';
 import type { Entry, Item, View } from '../view.ts';
 
 type LinkEntry = Entry<Item<'links'>>;
 
 /** Reports each master cycle once, at its first member in document order. */
 export function checkMasterCycles(view: View, issues: Collector): void {
-  const byName = new Map<string, LinkEntry>();
-  for (const e of view.lists.links) {
-    const key = `${e.scope ?? ''}/${e.value.name}`;
-    if (!byName.has(key)) byName.set(key, e);
-  }
+  const byName = new ScopedMap<string, LinkEntry>();
+  for (const e of view.lists.links) byName.claim(e.scope, e.value.name, e);
   const next = (e: LinkEntry): LinkEntry | undefined => {
     const master: string | null | undefined = e.value.master;
-    return typeof master === 'string' ? byName.get(`${e.scope ?? ''}/${master}`) : undefined;
+    return typeof master === 'string' ? byName.get(e.scope, master) : undefined;
   };
   // Each link is walked once: `walkOf` tells which walk first reached it.
   const walkOf = new Map<LinkEntry, number>();

@@ -4,6 +4,7 @@
  * so one mistake does not cascade into unknown-reference noise.
  */
 import type { Collector, Path } from '../collector.ts';
+import { ScopedMap } from '../scoped.ts';
 // The expansion step's own defaults, so validation and expansion can never disagree.
 import { defaultBridge as defaultBridgeName, defaultNetwork as defaultNetworkName } from '../../expand/names.ts';
 import { rawScope, rawString, type View } from '../view.ts';
@@ -13,16 +14,15 @@ import { rawScope, rawString, type View } from '../view.ts';
  * left it out among several scopes, which is its own issue) matches the name in any scope.
  */
 class Names {
-  private readonly byKey = new Map<string, string>();
+  private readonly byScope = new ScopedMap<string, string>();
   private readonly anyScope = new Map<string, string>();
   add(scope: string | undefined, name: string | undefined, what: string): void {
     if (name === undefined) return;
-    const key = `${scope ?? ''}/${name}`;
-    if (!this.byKey.has(key)) this.byKey.set(key, what);
+    this.byScope.claim(scope, name, what);
     if (!this.anyScope.has(name)) this.anyScope.set(name, what);
   }
   get(scope: string | undefined, name: string): string | undefined {
-    return scope === undefined ? this.anyScope.get(name) : this.byKey.get(`${scope}/${name}`);
+    return scope === undefined ? this.anyScope.get(name) : this.byScope.get(scope, name);
   }
 }
 

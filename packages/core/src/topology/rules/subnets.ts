@@ -5,15 +5,14 @@
  */
 import { broadcastOf, compareIp, contains, networkOf, parseCidr, parseIp, type Cidr, type Ip } from '../addr.ts';
 import type { Collector, Path } from '../collector.ts';
+import { ScopedMap } from '../scoped.ts';
 import type { DhcpOptions } from '../../model/state.ts';
 import type { View } from '../view.ts';
 
 /** Checks every address placement rule. */
 export function checkSubnets(view: View, issues: Collector): void {
   const { lists } = view;
-  const key = (scope: string | undefined, name: string) => `${scope ?? ''}/${name}`;
-
-  const networkBlocks = new Map<string, Cidr[]>();
+  const networkBlocks = new ScopedMap<string, Cidr[]>();
   for (const e of lists.networks) {
     const blocks: Cidr[] = [];
     const shared = e.value.sharedSubnet === undefined ? undefined : parseCidr(e.value.sharedSubnet);
@@ -27,13 +26,13 @@ export function checkSubnets(view: View, issues: Collector): void {
       if (shared === undefined) checkHostAddress(c, [...path, 'cidr'], 'the bridge address', issues);
       block.dhcpRanges?.forEach((r, k) => checkRange(c, r, [...path, 'dhcpRanges', k], issues));
     });
-    if (!networkBlocks.has(key(e.scope, e.value.name))) networkBlocks.set(key(e.scope, e.value.name), blocks);
+    networkBlocks.claim(e.scope, e.value.name, blocks);
     if (e.value.dhcpOptions) checkOptions(e.value.dhcpOptions, [...e.path, 'dhcpOptions'], issues);
   }
-  const serverSubnets = new Map<string, Cidr>();
+  const serverSubnets = new ScopedMap<string, Cidr>();
   for (const e of lists.dhcpServers) {
     const c = parseCidr(e.value.subnet);
-    if (c && !serverSubnets.has(key(e.scope, e.value.name))) serverSubnets.set(key(e.scope, e.value.name), c);
+    if (c) serverSubnets.claim(e.scope, e.value.name, c);
     if (e.value.options) checkOptions(e.value.options, [...e.path, 'options'], issues);
   }
 
@@ -43,14 +42,14 @@ export function checkSubnets(view: View, issues: Collector): void {
     if (ip === undefined || e.value.state === 'absent') continue;
     const path = (): Path => [...e.path, 'ip'];
     if (e.value.network !== undefined) {
-      const blocks = networkBlocks.get(key(e.scope, e.value.network));
+      const blocks = networkBlocks.get(e.scope, e.value.network);
       if (blocks === undefined) continue; // unknown, or made by a binding: its block is a fact known later
       if (!blocks.some((b) => contains(b, ip))) {
         const where = blocks.length === 0 ? 'which has no IP block' : `whose blocks are ${blocks.map((b) => `${networkOf(b).text}/${b.prefix}`).join(', ')}`;
         issues.add('outside_subnet', path(), `${ip.text} is outside network ${e.value.network}, ${where}`);
       }
     } else if (e.value.server !== undefined) {
-      const subnet = serverSubnets.get(key(e.scope, e.value.server));
+      const subnet = serverSubnets.get(e.scope, e.value.server);
       if (subnet !== undefined && !contains(subnet, ip)) {
         issues.add('outside_subnet', path(), `${ip.text} is outside ${subnet.ip.text}/${subnet.prefix}, the subnet of server ${e.value.server}`);
       }
@@ -69,15 +68,17 @@ export function checkSubnets(view: View, issues: Collector): void {
   }
 
   // Route gateways: reachable through an address of the device or an on-link route of it.
-  const onDev = new Map<string, Cidr[]>();
-  const push = (k: string, c: Cidr) => (onDev.get(k) ?? onDev.set(k, []).get(k)!).push(c);
+  // Subnets of each device: from its addresses, and from its on-link (gateway-less) routes.
+  const addressed = new ScopedMap<string, Cidr[]>();
+  const onLinkRoutes = new ScopedMap<string, Cidr[]>();
   for (const e of lists.addresses) {
     const c = parseCidr(e.value.cidr);
-    if (c) push(`a/${key(e.scope, e.value.dev)}`, c);
+    if (c) addressed.upsert(e.scope, e.value.dev, () => []).push(c);
   }
   for (const e of lists.routes) {
+    if (e.value.gateway !== undefined) continue;
     const c = parseCidr(e.value.dst);
-    if (c && e.value.gateway === undefined) push(`r/${key(e.scope, e.value.dev)}`, c);
+    if (c) onLinkRoutes.upsert(e.scope, e.value.dev, () => []).push(c);
   }
   for (const e of lists.routes) {
     const r = e.value;
@@ -90,10 +91,12 @@ export function checkSubnets(view: View, issues: Collector): void {
     }
     const gw = r.gateway === undefined ? undefined : parseIp(r.gateway);
     if (gw === undefined || gw.family !== family || isLinkLocal6(gw)) continue;
-    const subnets = (onDev.get(`a/${key(e.scope, r.dev)}`) ?? []).filter((c) => c.ip.family === gw.family);
+    const own = addressed.get(e.scope, r.dev);
+    if (own === undefined || own.some((c) => contains(c, gw))) continue;
+    const subnets = own.filter((c) => c.ip.family === gw.family);
     if (subnets.length === 0) continue;
-    const onLink = onDev.get(`r/${key(e.scope, r.dev)}`) ?? [];
-    if (!subnets.some((c) => contains(c, gw)) && !onLink.some((c) => contains(c, gw))) {
+    const onLink = onLinkRoutes.get(e.scope, r.dev) ?? [];
+    if (!onLink.some((c) => contains(c, gw))) {
       issues.add(
         'outside_subnet',
         [...e.path, 'gateway'],
