@@ -225,8 +225,15 @@ export async function setLink(x: ExecContext, op: OpOf<'link.set'>): Promise<voi
       await ctx.port.request(setLinkRequest(0, fields));
     } catch (err) {
       if (errnoOf(err) !== 'EBUSY' || a.mac === undefined) throw err;
+      // A driver without IFF_LIVE_ADDR_CHANGE refuses a new MAC while the link runs.
       await ctx.port.request(setLinkRequest(0, { name: op.name, up: false }));
-      await ctx.port.request(setLinkRequest(0, { ...fields, up: a.up ?? true }));
+      try {
+        await ctx.port.request(setLinkRequest(0, { ...fields, up: a.up ?? true }));
+      } catch (retryErr) {
+        // The link was up when the kernel said EBUSY: a failed op leaves it up, as found.
+        await ctx.port.request(setLinkRequest(0, { name: op.name, up: true })).catch(() => undefined);
+        throw retryErr;
+      }
     }
   });
 }
