@@ -10,6 +10,8 @@ import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } 
 import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
 import { RTM } from './constants.ts';
 import { linkIndexes, normalizeDump, type RawDump } from './normalize.ts';
+import { remotePeers, type PeerNetns } from './peer-scopes.ts';
+import { netnsPath } from '../netns.ts';
 import type { NetlinkPort } from './port.ts';
 import { ScopePorts, defaultPortFactory, type PortFactory, type PortOptions, type ScopeContext } from './scope-ports.ts';
 
@@ -42,6 +44,8 @@ function toOutcome(p: Promise<void>, op: Op): Promise<OpOutcome> {
 export interface NetlinkDriver extends Driver {
   /** The raw dumps of one scope, for recording (`recordSnapshot`). */
   dumpScope(scope: Scope): Promise<RawDump>;
+  /** The snapshot of one scope; veths whose peer is in one of `others` name it and its scope. */
+  snapshotScope(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
 }
 
 /** Creates the netlink driver. */
@@ -62,6 +66,23 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     } catch (err) {
       throw netlinkError(`reading links, addresses and routes of scope ${scope.name}`, err);
     }
+  }
+
+  async function snapshotScope(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>> {
+    const raw = await dumpScope(scope);
+    const ctx = ports.get(scope.name);
+    return normalizeDump(raw, scope.name, await remotePeers(ctx.port, raw, others));
+  }
+
+  /** The other scopes a snapshot of `scope` may find veth peers in, as files to open. */
+  function othersOf(scope: Scope): PeerNetns[] {
+    const own = netnsPath(scope) ?? '';
+    return ports
+      .known()
+      .filter((o) => o.name !== scope.name)
+      // A scope without a netns is this process's namespace (a worker is started in it too).
+      .map((o) => ({ scope: o.name, path: netnsPath(o) ?? `/proc/${process.pid}/ns/net` }))
+      .filter((o) => o.path !== own);
   }
 
   /** Deletes links of one scope as a group; falls back to one by one if the group delete fails. */
@@ -108,6 +129,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   return {
     name: 'netlink',
     dumpScope,
+    snapshotScope,
 
     async snapshot(scopes) {
       ports.learn(scopes);
@@ -115,11 +137,11 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
         scopes.map(async (s) => {
           ports.learn([s]);
           const ctx = ports.get(s.name);
-          if (ctx.port.remote === undefined) return normalizeDump(await dumpScope(s), s.name);
+          if (ctx.port.remote === undefined) return snapshotScope(s, othersOf(s));
           // Decoded in the worker: 300 KB of state cross the IPC channel instead of 4 MB of dumps.
           ctx.indexes.clear();
           try {
-            return await ctx.port.remote.snapshot(s);
+            return await ctx.port.remote.snapshot(s, othersOf(s));
           } catch (err) {
             throw netlinkError(`reading links, addresses and routes of scope ${s.name}`, err);
           }

@@ -134,7 +134,13 @@ export function linkKindOf(info: LinkInfo): LinkKind {
   }
 }
 
-function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>): Link {
+/** A veth's peer in another scope (see `peer-scopes.ts`). */
+export interface CrossScopePeer {
+  readonly name: string;
+  readonly scope: string;
+}
+
+function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>, far: ReadonlyMap<number, CrossScopePeer> | undefined): Link {
   const owned = l.alias === WIRESTATE_ALIAS;
   let kind = linkKindOf(l.info);
   // A veth wirestate did not make whose peer lives in another namespace is what CNI plugins
@@ -150,6 +156,11 @@ function toLink(scope: string, l: RawLink, byIndex: ReadonlyMap<number, RawLink>
   // IFLA_LINK names an index in another namespace when IFLA_LINK_NETNSID is present.
   const sameNsLink = l.link !== undefined && l.linkNetnsid === undefined ? byIndex.get(l.link)?.name : undefined;
   if (kind === 'veth' && sameNsLink !== undefined) out.peer = sameNsLink;
+  const farPeer = kind === 'veth' && l.linkNetnsid !== undefined ? far?.get(l.index) : undefined;
+  if (farPeer !== undefined) {
+    out.peer = farPeer.name;
+    out.peerScope = farPeer.scope;
+  }
   if (kind === 'macvtap' || kind === 'macvlan') {
     if (sameNsLink !== undefined) out.parent = sameNsLink;
     if (l.info.macvlanMode !== undefined) out.mode = l.info.macvlanMode;
@@ -225,8 +236,16 @@ function decodeRoute(scope: string, payload: Uint8Array, byIndex: ReadonlyMap<nu
   };
 }
 
-/** Turns the raw dumps of one namespace into the links, addresses and routes of scope `scopeName`. */
-export function normalizeDump(raw: RawDump, scopeName: string): Pick<State, 'links' | 'addresses' | 'routes'> {
+/**
+ * Turns the raw dumps of one namespace into the links, addresses and routes of scope
+ * `scopeName`; `farPeers` (by ifindex) names the peers of veths whose other end is in
+ * another scope, which the dumps alone cannot.
+ */
+export function normalizeDump(
+  raw: RawDump,
+  scopeName: string,
+  farPeers?: ReadonlyMap<number, CrossScopePeer>,
+): Pick<State, 'links' | 'addresses' | 'routes'> {
   const byIndex = new Map<number, RawLink>();
   for (const p of raw.links) {
     const l = decodeLink(p);
@@ -235,7 +254,7 @@ export function normalizeDump(raw: RawDump, scopeName: string): Pick<State, 'lin
   const links: Record<string, Link> = {};
   for (const l of byIndex.values()) {
     if (l.name === 'lo') continue;
-    links[linkId(scopeName, l.name)] = toLink(scopeName, l, byIndex);
+    links[linkId(scopeName, l.name)] = toLink(scopeName, l, byIndex, farPeers);
   }
   const addresses: Record<string, Address> = {};
   for (const p of raw.addresses) {

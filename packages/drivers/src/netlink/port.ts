@@ -6,6 +6,7 @@
  */
 import type { ErrorKind, Op, Scope, State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
+import type { PeerNetns } from './peer-scopes.ts';
 
 /** One rtnetlink request, already encoded. */
 export interface NlRequest {
@@ -31,8 +32,11 @@ export interface RemoteExecution {
   executeOps(scope: Scope, ops: readonly Op[]): Promise<readonly WireOutcome[]>;
   /** The three raw dumps of the namespace, one after the other. */
   dumpAll(scope: Scope): Promise<RawDump>;
-  /** The normalized links, addresses and routes of the namespace (decoded next to the socket). */
-  snapshot(scope: Scope): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
+  /**
+   * The normalized links, addresses and routes of the namespace (decoded next to the
+   * socket); veths with their peer in one of `others` name it and its scope.
+   */
+  snapshot(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
 }
 
 /** A port to one namespace's rtnetlink socket. */

@@ -74,6 +74,11 @@ export class ScopePorts {
     }
   }
 
+  /** Every scope known so far. */
+  known(): Scope[] {
+    return [...this.scopes.values()];
+  }
+
   /** The context of a scope by name; unknown names are refused, never guessed to be the host. */
   get(name: string): ScopeContext {
     const existing = this.contexts.get(name);

@@ -140,7 +140,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
     remote: {
       executeOps: (scope, ops) => call<readonly WireOutcome[]>({ t: 'exec', scope, ops }),
       dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
-      snapshot: (scope) => call<Pick<State, 'links' | 'addresses' | 'routes'>>({ t: 'snapshot', scope }),
+      snapshot: (scope, others) => call<Pick<State, 'links' | 'addresses' | 'routes'>>({ t: 'snapshot', scope, others }),
     },
     request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
     dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),

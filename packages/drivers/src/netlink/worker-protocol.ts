@@ -1,6 +1,7 @@
 /** Messages between the driver and a netlink worker over the IPC channel (structured clone). */
 import type { Op, Scope, State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
+import type { PeerNetns } from './peer-scopes.ts';
 import type { WireOutcome } from './port.ts';
 
 /** Driver → worker. */
@@ -16,7 +17,7 @@ export type ToWorker =
       readonly ops: readonly Op[];
     }
   | { readonly t: 'dumpAll'; readonly id: number; readonly scope: Scope }
-  | { readonly t: 'snapshot'; readonly id: number; readonly scope: Scope };
+  | { readonly t: 'snapshot'; readonly id: number; readonly scope: Scope; readonly others: readonly PeerNetns[] };
 
 /** One answer. */
 export type WorkerResult =

@@ -72,7 +72,7 @@ function serve(m: ToWorker): void {
               ? execute(m)
               : m.t === 'dumpAll'
                 ? driverFor(m.scope).dumpScope({ name: m.scope.name })
-                : driverFor(m.scope).snapshot([{ name: m.scope.name }]);
+                : driverFor(m.scope).snapshotScope({ name: m.scope.name }, m.others);
   work.then(
     (value) => reply({ id: m.id, ok: true, value }),
     (err: unknown) => reply({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),

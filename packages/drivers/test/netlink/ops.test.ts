@@ -54,8 +54,8 @@ const CASES: readonly Case[] = [
     },
     inverse: { type: 'link.delete', link: { scope: pod, name: 'vx', kind: 'veth', peer: 'vy', peerScope: 'far' } },
     effect: {
-      'links:pod/vx': { scope: pod, name: 'vx', kind: 'veth', mac: '02:00:00:00:09:0c', mtu: 1500, up: false, owned: true },
-      'links:far/vy': { scope: 'far', name: 'vy', kind: 'veth', mac: '02:00:00:00:09:0d', mtu: 1500, up: true, owned: true },
+      'links:pod/vx': { scope: pod, name: 'vx', kind: 'veth', mac: '02:00:00:00:09:0c', mtu: 1500, up: false, peer: 'vy', peerScope: 'far', owned: true },
+      'links:far/vy': { scope: 'far', name: 'vy', kind: 'veth', mac: '02:00:00:00:09:0d', mtu: 1500, up: true, peer: 'vx', peerScope: pod, owned: true },
     },
   },
   {

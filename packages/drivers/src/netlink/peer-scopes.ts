@@ -1,0 +1,143 @@
+/**
+ * The far end of an owned veth whose peer lives in another scope. The kernel reports such
+ * a peer as an ifindex (IFLA_LINK) in the namespace numbered IFLA_LINK_NETNSID, a number
+ * local to the dumping namespace: each other scope's namespace is asked its number
+ * (`ip netns list-id` by fd), then the peer's name is read from there by index.
+ */
+import { WIRESTATE_ALIAS } from '@wirestate/core';
+import { attrU32, ifinfomsg } from './attrs.ts';
+import { IFINFOMSG_LEN, IFLA, RTM } from './constants.ts';
+import type { RawDump } from './normalize.ts';
+import type { NetlinkPort, NlRequest } from './port.ts';
+
+/** RTM_GETNSID and its attributes (linux/net_namespace.h). */
+const RTM_GETNSID = 90;
+const NETNSA_NSID = 1;
+const NETNSA_FD = 3;
+/** IFLA_TARGET_NETNSID: a link request aimed at the namespace with this nsid. */
+const IFLA_TARGET_NETNSID = 46;
+
+/** Another scope's namespace, as the file the process holding the socket can open. */
+export interface PeerNetns {
+  readonly scope: string;
+  readonly path: string;
+}
+
+/** A veth's peer in another scope: its name and that scope. */
+export interface RemotePeer {
+  readonly name: string;
+  readonly scope: string;
+}
+
+/** An owned veth of the dump whose peer is in another namespace. */
+interface CrossVeth {
+  readonly index: number;
+  readonly nsid: number;
+  readonly peerIndex: number;
+}
+
+function buf(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Reads the attributes of a link payload that this module needs, in one pass. */
+function scanLink(payload: Uint8Array): { name?: string; alias?: string; link?: number; nsid?: number; kind?: string } {
+  const b = buf(payload);
+  const out: { name?: string; alias?: string; link?: number; nsid?: number; kind?: string } = {};
+  let pos = IFINFOMSG_LEN;
+  while (pos + 4 <= b.length) {
+    const len = b.readUInt16LE(pos);
+    if (len < 4 || pos + len > b.length) break;
+    const type = b.readUInt16LE(pos + 2) & 0x3fff;
+    const at = pos + 4;
+    const end = b[pos + len - 1] === 0 ? pos + len - 1 : pos + len;
+    if (type === IFLA.IFNAME) out.name = b.toString('utf8', at, end);
+    else if (type === IFLA.IFALIAS) out.alias = b.toString('utf8', at, end);
+    else if (type === IFLA.LINK) out.link = b.readUInt32LE(at);
+    else if (type === IFLA.LINK_NETNSID) out.nsid = b.readInt32LE(at);
+    else if (type === IFLA.LINKINFO) {
+      // IFLA_INFO_KIND comes first in IFLA_LINKINFO.
+      const klen = b.readUInt16LE(at);
+      if ((b.readUInt16LE(at + 2) & 0x3fff) === 1 && klen > 4) out.kind = b.toString('utf8', at + 4, at + klen).replace(/\0+$/, '');
+    }
+    pos += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** Owned veths of a link dump whose peer is in another namespace (IFLA_LINK_NETNSID present). */
+export function crossNetnsVeths(links: readonly Uint8Array[]): CrossVeth[] {
+  const out: CrossVeth[] = [];
+  for (const p of links) {
+    const l = scanLink(p);
+    if (l.kind === 'veth' && l.alias === WIRESTATE_ALIAS && l.nsid !== undefined && l.nsid >= 0 && l.link !== undefined) {
+      out.push({ index: buf(p).readInt32LE(4), nsid: l.nsid, peerIndex: l.link });
+    }
+  }
+  return out;
+}
+
+/** `ip netns list-id target FD`: the nsid the socket's namespace gives the namespace of `fd`. */
+export function getNsidRequest(fd: number): NlRequest {
+  // struct rtgenmsg is one byte, aligned to four.
+  return { type: RTM_GETNSID, flags: 0, payload: Buffer.concat([Buffer.alloc(4), attrU32(NETNSA_FD, fd)]) };
+}
+
+/** The nsid in an RTM_NEWNSID reply; -1 (NETNSA_NSID_NOT_ASSIGNED) when there is none. */
+export function nsidOfReply(payload: Uint8Array): number | undefined {
+  const b = buf(payload);
+  let pos = 4;
+  while (pos + 4 <= b.length) {
+    const len = b.readUInt16LE(pos);
+    if (len < 4 || pos + len > b.length) break;
+    if ((b.readUInt16LE(pos + 2) & 0x3fff) === NETNSA_NSID) return b.readInt32LE(pos + 4);
+    pos += (len + 3) & ~3;
+  }
+  return undefined;
+}
+
+/** `ip -link-netnsid NSID link show dev INDEX`: a link of the namespace numbered `nsid`. */
+export function getLinkInNsidRequest(index: number, nsid: number): NlRequest {
+  return { type: RTM.GETLINK, flags: 0, payload: Buffer.concat([ifinfomsg(index, 0, 0), attrU32(IFLA_TARGET_NETNSID, nsid)]) };
+}
+
+/**
+ * The peers in other scopes of the dump's owned veths, by the veth's ifindex. No request
+ * at all when no owned veth has its peer elsewhere; a namespace that cannot be opened or a
+ * peer that vanished leaves that veth without a peer rather than failing the snapshot.
+ */
+export async function remotePeers(port: NetlinkPort, raw: RawDump, others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
+  const out = new Map<number, RemotePeer>();
+  const veths = crossNetnsVeths(raw.links);
+  if (veths.length === 0 || others.length === 0) return out;
+  const scopeOfNsid = new Map<number, string>();
+  await Promise.all(
+    others.map(async (o) => {
+      let fd: number | undefined;
+      try {
+        fd = await port.openNetns(o.path);
+        const [reply] = await port.request(getNsidRequest(fd));
+        const nsid = reply === undefined ? undefined : nsidOfReply(reply);
+        if (nsid !== undefined && nsid >= 0) scopeOfNsid.set(nsid, o.scope);
+      } catch {
+        // A scope whose namespace is gone cannot hold the peer.
+      } finally {
+        if (fd !== undefined) await port.closeFd(fd);
+      }
+    }),
+  );
+  await Promise.all(
+    veths.map(async (v) => {
+      const scope = scopeOfNsid.get(v.nsid);
+      if (scope === undefined) return;
+      try {
+        const [reply] = await port.request(getLinkInNsidRequest(v.peerIndex, v.nsid));
+        const name = reply === undefined ? undefined : scanLink(reply).name;
+        if (name !== undefined) out.set(v.index, { name, scope });
+      } catch {
+        // The peer vanished between the dump and this request: the next snapshot tells.
+      }
+    }),
+  );
+  return out;
+}
