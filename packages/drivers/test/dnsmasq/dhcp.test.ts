@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { attachVmPort, requestLease } from '../helpers/dhcp-client.ts';
 import { ipIn, isRoot } from '../helpers/netns.ts';
+import { alive } from '../helpers/process.ts';
 import { POD_MAC, seedLease } from '../libvirt/seed.ts';
 import { seedServerHost, standaloneSeed } from './standalone.ts';
 
@@ -53,7 +54,7 @@ rootTest('a reservation change reaches the running dnsmasq by SIGHUP, and stop r
   t.is(lease.ip, '10.244.0.6');
 
   await driver.execute({ type: 'dhcpServer.stop', server });
-  t.false(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z');
+  t.false(alive(pid!));
   t.false(existsSync(join(stateDir, 'dnsmasq', 'pod', 'eth42')));
   t.deepEqual(await driver.snapshot([scope]), { dhcpServers: {}, dhcpHosts: {} });
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { sh } from './netns.ts';
+import { alive, killPid } from './process.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -72,47 +73,12 @@ export function ensureLibvirtUsers(): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    // A zombie still answers kill(0); it is gone for our purpose.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
-
 function commOf(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
     return undefined;
   }
-}
-
-async function waitGone(pid: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !alive(pid);
-}
-
-async function killPid(pid: number): Promise<void> {
-  if (!alive(pid)) return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  if (await waitGone(pid, 5000)) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone meanwhile
-  }
-  await waitGone(pid, 2000);
 }
 
 /** Starts a private libvirtd in `netns` and registers its stop as a teardown of `t` (logs kept when `t` failed). */

@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import type { Libvirtd } from './libvirtd.ts';
+import { alive, killPid } from './process.ts';
 
 /** A running virtlogd. */
 export interface Virtlogd {
@@ -26,14 +27,6 @@ mount --bind "$D/log" /var/log/libvirt
 exec virtlogd -p "$D/virtlogd.pid"
 `;
 
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** Starts virtlogd for `lv` and waits for its socket. */
 export async function startVirtlogd(t: ExecutionContext, lv: Libvirtd): Promise<Virtlogd> {
   if (!existsSync('/var/log/libvirt')) mkdirSync('/var/log/libvirt', { recursive: true });
@@ -47,13 +40,7 @@ export async function startVirtlogd(t: ExecutionContext, lv: Libvirtd): Promise<
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await killPid(pid);
   };
   t.teardown(stop);
   const sock = join(lv.dir, 'run', 'virtlogd-sock');

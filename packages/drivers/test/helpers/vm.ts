@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpioNewc, type CpioEntry } from './cpio.ts';
+import type { DhcpLease } from './dhcp-client.ts';
 
 /** Where the kernel package is downloaded and unpacked; shared between runs. */
 export const DEFAULT_CACHE_DIR = process.env.WIRESTATE_E2E_CACHE ?? '/var/cache/wirestate-e2e';
@@ -195,18 +196,8 @@ export function buildInitramfs(k: GuestKernel, out: string, busybox = '/bin/busy
   return { modules: mods.map((m) => m.name) };
 }
 
-/** A lease as the guest printed it on its console. */
-export interface GuestLease {
-  readonly ip: string;
-  readonly prefix: number;
-  readonly router?: string;
-  readonly mtu?: number;
-  readonly dns: readonly string[];
-  readonly search: readonly string[];
-  readonly lease?: number;
-  readonly serverId?: string;
-  /** Option 121 as pairs. */
-  readonly routes: readonly { readonly dst: string; readonly gateway: string }[];
+/** A lease as the guest's udhcpc printed it on its console. */
+export interface GuestLease extends DhcpLease {
   /** The guest NIC's MAC. */
   readonly mac: string;
 }
