@@ -127,6 +127,29 @@ export function parseCidr(v: string): Cidr | undefined {
   return { ip, prefix };
 }
 
+/** The family of an address, without building it for IPv4; undefined when it is not one. */
+export function familyOf(v: string): Family | undefined {
+  return dottedQuad(v, 0, v.length) >= 0 ? 4 : parseIp(v)?.family;
+}
+
+/**
+ * Whether the address `ip` lies in the prefix of `cidr` (both as text; false across families
+ * and for malformed text). IPv4 is decided without allocating.
+ */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const prefix = ipv4PrefixLength(cidr);
+  const a = dottedQuad(ip, 0, ip.length);
+  if (prefix >= 0 && a >= 0) {
+    const net = dottedQuad(cidr, 0, cidr.indexOf('/'));
+    // 2^(32-prefix) as a float: exact for every prefix, no 32-bit shift pitfalls.
+    const size = 2 ** (32 - prefix);
+    return Math.floor(net / size) === Math.floor(a / size);
+  }
+  const c = parseCidr(cidr);
+  const i = parseIp(ip);
+  return c !== undefined && i !== undefined && contains(c, i);
+}
+
 /** Whether `ip` lies in the prefix `net` (false across families). */
 export function contains(net: Cidr, ip: Ip): boolean {
   if (net.ip.family !== ip.family) return false;

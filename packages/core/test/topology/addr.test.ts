@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ipIdentity, ipv4PrefixLength, normalizeCidr, normalizeRouteDst, parseCidr, parseIp } from '../../src/topology/addr.ts';
+import { cidrContains, contains, familyOf, ipIdentity, ipv4PrefixLength, normalizeCidr, normalizeRouteDst, parseCidr, parseIp } from '../../src/topology/addr.ts';
 
 test('IPv4 addresses parse only in the strict dotted-quad form', (t) => {
   for (const ok of ['0.0.0.0', '10.244.0.5', '255.255.255.255', '192.168.1.10']) t.not(parseIp(ok), undefined, ok);
@@ -35,4 +35,27 @@ test('an address identity is the same for every spelling of one address and diff
   t.is(ipIdentity('2001:db8::1', 0, 11), ipIdentity('2001:DB8:0::1', 0, 13));
   t.is(ipIdentity('255.255.255.255', 0, 15), 0xffffffff);
   t.is(ipIdentity('not-an-ip', 0, 9), 'not-an-ip');
+});
+
+test('prefix containment from text agrees with the parsed form at every prefix length', (t) => {
+  t.true(cidrContains('10.244.0.5/24', '10.244.0.1'));
+  t.false(cidrContains('10.244.0.5/24', '10.244.1.1'));
+  t.true(cidrContains('0.0.0.0/0', '255.255.255.255'));
+  t.true(cidrContains('192.168.1.10/32', '192.168.1.10'));
+  t.false(cidrContains('192.168.1.10/32', '192.168.1.11'));
+  t.true(cidrContains('2001:db8::1/64', '2001:db8::ffff'));
+  t.false(cidrContains('10.0.0.0/8', '2001:db8::1'));
+  t.false(cidrContains('bogus', '10.0.0.1'));
+  for (let prefix = 0; prefix <= 32; prefix++) {
+    for (const ip of ['200.100.50.25', '200.100.50.24', '201.100.50.25', '72.100.50.25', '200.100.51.25']) {
+      const c = parseCidr(`200.100.50.25/${prefix}`)!;
+      t.is(cidrContains(`200.100.50.25/${prefix}`, ip), contains(c, parseIp(ip)!), `${ip} in /${prefix}`);
+    }
+  }
+});
+
+test('the family of an address is known without parsing IPv4 into an object', (t) => {
+  t.is(familyOf('10.0.0.1'), 4);
+  t.is(familyOf('fe80::1'), 6);
+  t.is(familyOf('10.0.0.256'), undefined);
 });

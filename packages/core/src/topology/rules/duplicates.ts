@@ -5,7 +5,7 @@ import { ScopedMap } from '../scoped.ts';
 // The expansion step's own defaults, so validation and expansion can never disagree.
 import { defaultBridge as defaultBridgeName, defaultNetwork as defaultNetworkName } from '../../expand/names.ts';
 import { toDotPath } from '../../errors.ts';
-import type { Entry, View } from '../view.ts';
+import type { Entry, Item, View } from '../view.ts';
 
 /** How one kind of identity is claimed by the elements of a list. */
 interface Claims<T> {
@@ -117,26 +117,18 @@ export function checkDuplicates(view: View, issues: Collector): void {
     issues,
   );
 
-  // Each route's key, computed once: three rules below read it.
-  const routeKeys = new Map(lists.routes.map((e) => {
+  // A route is its destination, device and metric; the kernel keys IPv4 routes by destination
+  // and metric alone, so a second device gets EEXIST there. One claim per route checks both.
+  const routes = new ScopedMap<string, Entry<Item<'routes'>>>();
+  for (const e of lists.routes) {
     const dst = normalizeRouteDst(e.value.dst);
-    return [e, `${dst}/${e.value.dev}/${e.value.metric ?? defaultMetric(dst)}`];
-  }));
-  const routeKey = (e: Entry<unknown>) => routeKeys.get(e as (typeof lists.routes)[number])!;
-  report(lists.routes, { key: routeKey, at: (e) => e.path, what: (e) => `route to ${normalizeRouteDst(e.value.dst)} dev ${e.value.dev}${inScope(e.scope)}` }, issues);
-  // The kernel keys IPv4 routes by destination and metric: a second device gets EEXIST.
-  report(
-    firstBy(lists.routes, routeKey),
-    {
-      key: (e) => {
-        const dst = normalizeRouteDst(e.value.dst);
-        return familyOfDst(dst) === 4 ? `${dst}/${e.value.metric ?? 0}` : undefined;
-      },
-      at: (e) => e.path,
-      what: (e) => `IPv4 route to ${normalizeRouteDst(e.value.dst)} with metric ${e.value.metric ?? 0}${inScope(e.scope)}`,
-    },
-    issues,
-  );
+    const v4 = familyOfDst(dst) === 4;
+    const metric = e.value.metric ?? defaultMetric(dst);
+    const earlier = routes.claim(e.scope, v4 ? `${dst}/${metric}` : `${dst}/${e.value.dev}/${metric}`, e);
+    if (earlier === undefined) continue;
+    const what = earlier.value.dev === e.value.dev ? `route to ${dst} dev ${e.value.dev}${inScope(e.scope)}` : `IPv4 route to ${dst} with metric ${metric}${inScope(e.scope)}`;
+    issues.add('duplicate', e.path, `${what} is already claimed at ${toDotPath(earlier.path)}`);
+  }
 
   // A bridge-mode binding runs its own dnsmasq, named after its bridge.
   const servers: Entry<Claimed>[] = distinctNics

@@ -15,14 +15,23 @@ import { rawScope, rawString, type View } from '../view.ts';
  */
 class Names {
   private readonly byScope = new ScopedMap<string, string>();
-  private readonly anyScope = new Map<string, string>();
+  private readonly names: string[] = [];
+  private readonly whats: string[] = [];
+  private anyScope: Map<string, string> | undefined;
   add(scope: string | undefined, name: string | undefined, what: string): void {
     if (name === undefined) return;
     this.byScope.claim(scope, name, what);
-    if (!this.anyScope.has(name)) this.anyScope.set(name, what);
+    this.names.push(name);
+    this.whats.push(what);
   }
   get(scope: string | undefined, name: string): string | undefined {
-    return scope === undefined ? this.anyScope.get(name) : this.byScope.get(scope, name);
+    if (scope !== undefined) return this.byScope.get(scope, name);
+    // Built on the first scope-less lookup only: valid topologies never make one.
+    if (this.anyScope === undefined) {
+      this.anyScope = new Map();
+      for (let i = this.names.length - 1; i >= 0; i--) this.anyScope.set(this.names[i]!, this.whats[i]!);
+    }
+    return this.anyScope.get(name);
   }
 }
 

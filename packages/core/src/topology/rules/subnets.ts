@@ -3,7 +3,7 @@
  * inside their block, route gateways reachable from their device, bridge addresses that are
  * host addresses, families that agree.
  */
-import { broadcastOf, compareIp, contains, networkOf, parseCidr, parseIp, type Cidr, type Ip } from '../addr.ts';
+import { broadcastOf, cidrContains, compareIp, contains, familyOf, ipv4PrefixLength, networkOf, parseCidr, parseIp, type Cidr, type Ip } from '../addr.ts';
 import type { Collector, Path } from '../collector.ts';
 import { ScopedMap } from '../scoped.ts';
 import type { DhcpOptions } from '../../model/state.ts';
@@ -68,35 +68,44 @@ export function checkSubnets(view: View, issues: Collector): void {
   }
 
   // Route gateways: reachable through an address of the device or an on-link route of it.
-  // Subnets of each device: from its addresses, and from its on-link (gateway-less) routes.
-  const addressed = new ScopedMap<string, Cidr[]>();
-  const onLinkRoutes = new ScopedMap<string, Cidr[]>();
+  // Addresses are kept as text per device and parsed only when a gateway is checked: in the
+  // common case (the gateway is inside the device's first subnet) nothing is allocated.
+  const addressed = new ScopedMap<string, string[]>();
   for (const e of lists.addresses) {
-    const c = parseCidr(e.value.cidr);
-    if (c) addressed.upsert(e.scope, e.value.dev, () => []).push(c);
+    const own = addressed.get(e.scope, e.value.dev);
+    if (own === undefined) addressed.claim(e.scope, e.value.dev, [e.value.cidr]);
+    else own.push(e.value.cidr);
   }
-  for (const e of lists.routes) {
-    if (e.value.gateway !== undefined) continue;
-    const c = parseCidr(e.value.dst);
-    if (c) onLinkRoutes.upsert(e.scope, e.value.dev, () => []).push(c);
-  }
-  for (const e of lists.routes) {
-    const r = e.value;
-    const family = r.dst === 'default' ? 4 : r.dst === 'default6' ? 6 : parseCidr(r.dst)?.ip.family;
-    for (const field of ['gateway', 'prefsrc'] as const) {
-      const a = r[field] === undefined ? undefined : parseIp(r[field]);
-      if (a !== undefined && family !== undefined && a.family !== family) {
-        issues.add('invalid_ip', [...e.path, field], `${a.text} is IPv${a.family} but the destination ${r.dst} is IPv${family}`);
+  let onLinkRoutes: ScopedMap<string, Cidr[]> | undefined;
+  const onLinkOf = (scope: string | undefined, dev: string): readonly Cidr[] => {
+    if (onLinkRoutes === undefined) {
+      onLinkRoutes = new ScopedMap();
+      for (const e of lists.routes) {
+        if (e.value.gateway !== undefined) continue;
+        const c = parseCidr(e.value.dst);
+        if (c) onLinkRoutes.upsert(e.scope, e.value.dev, () => []).push(c);
       }
     }
-    const gw = r.gateway === undefined ? undefined : parseIp(r.gateway);
-    if (gw === undefined || gw.family !== family || isLinkLocal6(gw)) continue;
+    return onLinkRoutes.get(scope, dev) ?? [];
+  };
+  for (const e of lists.routes) {
+    const r = e.value;
+    const family = familyOfRouteDst(r.dst);
+    for (const field of ['gateway', 'prefsrc'] as const) {
+      const v = r[field];
+      const f = v === undefined ? undefined : familyOf(v);
+      if (f !== undefined && family !== undefined && f !== family) {
+        issues.add('invalid_ip', [...e.path, field], `${parseIp(v!)!.text} is IPv${f} but the destination ${r.dst} is IPv${family}`);
+      }
+    }
+    if (r.gateway === undefined) continue;
     const own = addressed.get(e.scope, r.dev);
-    if (own === undefined || own.some((c) => contains(c, gw))) continue;
-    const subnets = own.filter((c) => c.ip.family === gw.family);
+    if (own === undefined || own.some((c) => cidrContains(c, r.gateway!))) continue;
+    const gw = parseIp(r.gateway);
+    if (gw === undefined || gw.family !== family || isLinkLocal6(gw)) continue;
+    const subnets = own.map(parseCidr).filter((c): c is Cidr => c !== undefined && c.ip.family === gw.family);
     if (subnets.length === 0) continue;
-    const onLink = onLinkRoutes.get(e.scope, r.dev) ?? [];
-    if (!onLink.some((c) => contains(c, gw))) {
+    if (!onLinkOf(e.scope, r.dev).some((c) => contains(c, gw))) {
       issues.add(
         'outside_subnet',
         [...e.path, 'gateway'],
@@ -104,6 +113,12 @@ export function checkSubnets(view: View, issues: Collector): void {
       );
     }
   }
+}
+
+function familyOfRouteDst(dst: string): 4 | 6 | undefined {
+  if (dst === 'default' || ipv4PrefixLength(dst) >= 0) return 4;
+  if (dst === 'default6') return 6;
+  return parseCidr(dst)?.ip.family;
 }
 
 function isLinkLocal6(ip: Ip): boolean {
