@@ -246,3 +246,46 @@ test('one link declared both present and absent is still a duplicate', (t) => {
   const input = { ...seed(), links: [{ name: 'br0', kind: 'bridge' }, { name: 'br0', kind: 'bridge', state: 'absent' }] };
   t.deepEqual(codes(issuesOf(t, () => validateTopology(input))), ['duplicate@["links",1,"name"]']);
 });
+
+test('a link name taken twice, or by a veth peer, is blamed at the later field and names the earlier one', (t) => {
+  const issues = issuesOf(t, () =>
+    validateTopology({
+    ...seed(),
+    links: [
+      { name: 'br0', kind: 'bridge' },
+      { name: 'v0', kind: 'veth', peer: 'br0' },
+      { name: 'v0', kind: 'bridge' },
+      { name: 'v1', kind: 'veth', peer: 'p1', peerScope: 'pod' },
+      { name: 'p1', kind: 'tap' },
+    ],
+  }),
+  );
+  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
+  t.deepEqual(dups, [
+    ['links.1.peer', 'link name br0 in scope pod (a veth peer) is already claimed at links[0].name'],
+    ['links.2.name', 'link name v0 in scope pod is already claimed at links[1].name'],
+    ['links.4.name', 'link name p1 in scope pod is already claimed at links[3].peer'],
+  ]);
+});
+
+test('two IPv4 routes to one destination and metric clash even on different devices', (t) => {
+  const issues = issuesOf(t, () =>
+    validateTopology({
+    ...seed(),
+    links: [{ name: 'a', kind: 'bridge' }, { name: 'b', kind: 'bridge' }],
+    routes: [
+      { dst: '10.0.0.0/8', dev: 'a' },
+      { dst: '10.0.0.0/8', dev: 'a', metric: 0 },
+      { dst: '10.0.0.0/8', dev: 'b' },
+      { dst: '10.0.0.0/8', dev: 'b', metric: 5 },
+      { dst: 'fd00::/8', dev: 'a' },
+      { dst: 'fd00::/8', dev: 'b' },
+    ],
+  }),
+  );
+  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
+  t.deepEqual(dups, [
+    ['routes.1', 'route to 10.0.0.0/8 dev a in scope pod is already claimed at routes[0]'],
+    ['routes.2', 'IPv4 route to 10.0.0.0/8 with metric 0 in scope pod is already claimed at routes[0]'],
+  ]);
+});

@@ -81,20 +81,20 @@ export function checkDuplicates(view: View, issues: Collector): void {
   report(bridges, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `bridge ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
   report(networks, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `libvirt network ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
 
-  // Link names and veth peer names share one namespace per scope.
-  const names: Entry<{ name: string; peer: boolean }>[] = [];
+  // Link names and veth peer names share one namespace per scope. Claims hold the element
+  // itself: whether it claimed a name by its name or by its peer is read back from it.
+  const linkNames = new ScopedMap<string, Entry<Item<'links'>>>();
+  const claimName = (e: Entry<Item<'links'>>, scope: string | undefined, name: string, peer: boolean): void => {
+    const earlier = linkNames.claim(scope, name, e);
+    if (earlier === undefined) return;
+    const byName = earlier.scope === scope && earlier.value.name === name;
+    const what = `link name ${name}${inScope(scope)}${peer ? ' (a veth peer)' : ''}`;
+    issues.add('duplicate', [...e.path, peer ? 'peer' : 'name'], `${what} is already claimed at ${toDotPath([...earlier.path, byName ? 'name' : 'peer'])}`);
+  };
   for (const e of lists.links) {
-    // The path stays the element's: the field to blame is added only when reporting.
-    names.push({ index: e.index, scope: e.scope, path: e.path, value: { name: e.value.name, peer: false } });
-    if (e.value.kind === 'veth' && e.value.peer !== undefined) {
-      names.push({ index: e.index, scope: e.value.peerScope ?? e.scope, path: e.path, value: { name: e.value.peer, peer: true } });
-    }
+    claimName(e, e.scope, e.value.name, false);
+    if (e.value.kind === 'veth' && e.value.peer !== undefined) claimName(e, e.value.peerScope ?? e.scope, e.value.peer, true);
   }
-  report(
-    names,
-    { key: (e) => e.value.name, at: (e) => [...e.path, e.value.peer ? 'peer' : 'name'], what: (e) => `link name ${e.value.name}${inScope(e.scope)}${e.value.peer ? ' (a veth peer)' : ''}` },
-    issues,
-  );
   report(
     lists.links,
     { key: (e) => (e.value.mac === undefined || !present(e) ? undefined : e.value.mac.toLowerCase()), at: field('mac'), what: (e) => `MAC ${e.value.mac ?? ''}${inScope(e.scope)}` },
