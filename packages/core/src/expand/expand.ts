@@ -106,7 +106,8 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
   }
   (topology.vms ?? []).forEach((vm, i) => records.put('domains', { scope: vm.scope ?? '', name: vm.name }, i));
   // A veth is declared once, by one end: the other end is desired too (it exists with it).
-  for (const l of Object.values(state.links) as Link[]) {
+  // Only listed links are records yet; the list is cheaper to walk than the records.
+  for (const l of (topology.links ?? []) as readonly Link[]) {
     if (l.kind !== 'veth' || l.peer === undefined || l.state === 'absent') continue;
     const scope = l.peerScope ?? l.scope;
     const id = linkId(scope, l.peer);

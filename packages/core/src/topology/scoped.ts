@@ -29,6 +29,11 @@ export class ScopedMap<K, V> {
     return this.of(scope).has(key);
   }
 
+  /** Sets (scope, key), replacing any value. */
+  set(scope: string | undefined, key: K, value: V): void {
+    this.of(scope).set(key, value);
+  }
+
   /** Sets (scope, key) unless it has a value; returns the value already there, if any. */
   claim(scope: string | undefined, key: K, value: V): V | undefined {
     const m = this.of(scope);

@@ -70,10 +70,12 @@ export function checkSubnets(view: View, issues: Collector): void {
   // Route gateways: reachable through an address of the device or an on-link route of it.
   // Addresses are kept as text per device and parsed only when a gateway is checked: in the
   // common case (the gateway is inside the device's first subnet) nothing is allocated.
-  const addressed = new ScopedMap<string, string[]>();
+  // A device's first address is kept bare; a list is made only for a second one.
+  const addressed = new ScopedMap<string, string | string[]>();
   for (const e of lists.addresses) {
-    const own = addressed.get(e.scope, e.value.dev);
-    if (own === undefined) addressed.claim(e.scope, e.value.dev, [e.value.cidr]);
+    const own = addressed.claim(e.scope, e.value.dev, e.value.cidr);
+    if (own === undefined) continue;
+    if (typeof own === 'string') addressed.set(e.scope, e.value.dev, [own, e.value.cidr]);
     else own.push(e.value.cidr);
   }
   let onLinkRoutes: ScopedMap<string, Cidr[]> | undefined;
@@ -99,8 +101,10 @@ export function checkSubnets(view: View, issues: Collector): void {
       }
     }
     if (r.gateway === undefined) continue;
-    const own = addressed.get(e.scope, r.dev);
-    if (own === undefined || own.some((c) => cidrContains(c, r.gateway!))) continue;
+    const found = addressed.get(e.scope, r.dev);
+    if (found === undefined) continue;
+    const own = typeof found === 'string' ? [found] : found;
+    if (own.some((c) => cidrContains(c, r.gateway!))) continue;
     const gw = parseIp(r.gateway);
     if (gw === undefined || gw.family !== family || isLinkLocal6(gw)) continue;
     const subnets = own.map(parseCidr).filter((c): c is Cidr => c !== undefined && c.ip.family === gw.family);
