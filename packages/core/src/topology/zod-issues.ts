@@ -29,7 +29,9 @@ export function addZodIssues(zodIssues: readonly z.core.$ZodIssue[], input: unkn
         else issues.add('invalid_type', path, `expected ${article(zi.expected)}, got ${describe(valueAt(input, path))}`);
         break;
       case 'invalid_value':
-        issues.add('invalid_value', path, `expected ${zi.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(valueAt(input, path))}`);
+        // A required field of a closed set (apiVersion, kind, mode) that is absent is missing, not wrong.
+        if (valueAt(input, path) === undefined) issues.add('missing_field', path, `required field ${JSON.stringify(String(path.at(-1) ?? ''))} is missing`);
+        else issues.add('invalid_value', path, `expected ${zi.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(valueAt(input, path))}`);
         break;
       case 'invalid_union': {
         // A number that fits the numeric branch's type but not its range is a range problem.
