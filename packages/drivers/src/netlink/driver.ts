@@ -181,7 +181,10 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
           outcomes[i] = Promise.resolve({ ok: false, error: netlinkError(describeOp(op), err) });
           return;
         }
-        if (ctx !== undefined) remote.set(ctx, [...(remote.get(ctx) ?? []), i]);
+        if (ctx === undefined) return;
+        const at = remote.get(ctx);
+        if (at === undefined) remote.set(ctx, [i]);
+        else at.push(i);
       });
       for (const [ctx, at] of remote) {
         const done = runRemote(
