@@ -5,13 +5,27 @@
  * `executeBatch`/`snapshot` and through the equivalent `ip -batch` script / `ip -j` dumps
  * (wall time, and CPU time — user + system, kernel work inside syscalls included — which
  * stays comparable on a loaded machine),
- * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Usage:
+ * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Beside them runs the kernel
+ * floor of the apply (`lib/floor.ts`): the driver's very requests, pre-encoded and sent with no
+ * driver logic — how fast any client of the socket could go. Usage:
  * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs)
  */
 import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '../packages/drivers/src/netlink/index.ts';
+import { execFile } from 'node:child_process';
 import { childPids, deleteBenchNetns, ipBatch, ipBatchCost, makeBenchNetns, processCpu, time, timedShell, type Cost } from './lib/netns.ts';
+
+/** Runs one phase of the kernel floor inside `ns` (its own process; timed inside, after encoding). */
+function floorCost(ns: string, phase: 'pod' | 'wire', n: number): Promise<Cost> {
+  const entry = new URL('./lib/floor.ts', import.meta.url).pathname;
+  const node = [process.execPath, ...process.execArgv.filter((a) => /^--(import|conditions)\b/.test(a)), entry, phase, String(n)];
+  return new Promise((resolve, reject) => {
+    execFile('nsenter', [`--net=/var/run/netns/${ns}`, '--', ...node], { encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`floor ${phase}: ${stderr || err.message}`)) : resolve(JSON.parse(stdout) as Cost),
+    );
+  });
+}
 
 const pod = (i: number): string => `p${i}`;
 const peer = (i: number): string => `q${i}`;
@@ -102,7 +116,7 @@ async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves:
 const IPV6 = process.env.BENCH_IPV6 === '1';
 
 interface Figures {
-  readonly [phase: string]: { ip: Cost; nl: Cost };
+  readonly [phase: string]: { ip: Cost; nl: Cost; floor?: Cost };
 }
 
 function settle(): Promise<void> {
@@ -114,13 +128,13 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function row(label: string, ip: Cost, nl: Cost, target: number | undefined): void {
+function row(label: string, ip: Cost, nl: Cost, target: number | undefined, who = 'netlink'): void {
   const ratio = nl.wall / ip.wall;
   const verdict = target === undefined ? '' : `(target ≤ ${target}) ${ratio <= target ? 'met' : 'MISSED'}`;
   const ms = (x: number): string => x.toFixed(0).padStart(7);
   console.log(
-    `  ${label.padEnd(42)} wall: ip ${ms(ip.wall)} ms  netlink ${ms(nl.wall)} ms  ratio ${ratio.toFixed(2)} ${verdict.padEnd(22)}` +
-      ` cpu: ip ${ms(ip.cpu)} ms  netlink ${ms(nl.cpu)} ms  ratio ${(nl.cpu / ip.cpu).toFixed(2)}`,
+    `  ${label.padEnd(42)} wall: ip ${ms(ip.wall)} ms  ${who} ${ms(nl.wall)} ms  ratio ${ratio.toFixed(2)} ${verdict.padEnd(22)}` +
+      ` cpu: ip ${ms(ip.cpu)} ms  ${who} ${ms(nl.cpu)} ms  ratio ${(nl.cpu / ip.cpu).toFixed(2)}`,
   );
 }
 
@@ -128,9 +142,10 @@ function row(label: string, ip: Cost, nl: Cost, target: number | undefined): voi
 async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figures> {
   const nsIp = makeBenchNetns('ip', IPV6);
   const nsNl = makeBenchNetns('nl', IPV6);
+  const nsFloor = makeBenchNetns('fl', IPV6);
   const scope: Scope = { name: 'bench', netns: nsNl };
   const driver = createNetlinkDriver({ scopes: [scope] });
-  const figures: Record<string, { ip: Cost; nl: Cost }> = {};
+  const figures: Record<string, { ip: Cost; nl: Cost; floor?: Cost }> = {};
   const none: Cost = { wall: 0, cpu: 0 };
   try {
     figures.start = { ip: none, nl: { wall: await time(() => driver.snapshot([scope])), cpu: 0 } };
@@ -173,8 +188,12 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     };
     const sum = (a: Cost, b: Cost): Cost => ({ wall: a.wall + b.wall, cpu: a.cpu + b.cpu });
     await pair('pod', () => ipBatchCost(nsIp, podNicScript(n)), () => runBatches(driver, podNicOps(n, scope.name)));
+    const floorPod = await floorCost(nsFloor, 'pod', n);
+    await settle();
     await pair('wire', () => ipBatchCost(nsIp, wiringScript(n)), () => runBatches(driver, wiringOps(n, scope.name)));
-    figures.apply = { ip: sum(figures.pod!.ip, figures.wire!.ip), nl: sum(figures.pod!.nl, figures.wire!.nl) };
+    const floorWire = await floorCost(nsFloor, 'wire', n);
+    await settle();
+    figures.apply = { ip: sum(figures.pod!.ip, figures.wire!.ip), nl: sum(figures.pod!.nl, figures.wire!.nl), floor: sum(floorPod, floorWire) };
     await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]));
     figures.links = { ip: none, nl: { wall: Object.keys((await driver.snapshot([scope])).links ?? {}).length, cpu: 0 } };
     await pair('teardown', () => ipBatchCost(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
@@ -185,6 +204,7 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     await driver.close?.();
     deleteBenchNetns(nsIp);
     deleteBenchNetns(nsNl);
+    deleteBenchNetns(nsFloor);
     // Namespace cleanup runs in a kernel worker holding RTNL: let it finish before the next run.
     await new Promise((r) => setTimeout(r, 3000));
   }
@@ -193,9 +213,9 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
 async function benchN(n: number, reps: number): Promise<void> {
   const runs: Figures[] = [];
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n), r % 2 === 0));
-  const med = (phase: string, who: 'ip' | 'nl'): Cost => ({
-    wall: median(runs.map((f) => f[phase]![who].wall)),
-    cpu: median(runs.map((f) => f[phase]![who].cpu)),
+  const med = (phase: string, who: 'ip' | 'nl' | 'floor'): Cost => ({
+    wall: median(runs.map((f) => f[phase]![who]!.wall)),
+    cpu: median(runs.map((f) => f[phase]![who]!.cpu)),
   });
   console.log(
     `N = ${n} (median of ${reps} run${reps === 1 ? '' : 's'}, alternating who goes first, IPv6 ${IPV6 ? 'enabled' : 'disabled'} in both namespaces, load average ${loadavg()
@@ -206,6 +226,7 @@ async function benchN(n: number, reps: number): Promise<void> {
   row('pod NICs (veth pair, address, up)', med('pod', 'ip'), med('pod', 'nl'), undefined);
   row('wiring (bridge, mac, addr del, master, up)', med('wire', 'ip'), med('wire', 'nl'), undefined);
   row('apply = pod NICs + wiring', med('apply', 'ip'), med('apply', 'nl'), 0.8);
+  row("apply floor (driver's requests, no driver)", med('apply', 'ip'), med('apply', 'floor'), undefined, '  floor');
   row(`snapshot (${med('links', 'nl').wall} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
   row('teardown (bridges, veth pairs)', med('teardown', 'ip'), med('teardown', 'nl'), 0.5);
 }
