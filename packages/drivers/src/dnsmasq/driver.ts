@@ -6,7 +6,7 @@
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
-import { WirestateError, executeInOrder } from '@wirestate/core';
+import { WirestateError, dhcpHostId, executeInOrder } from '@wirestate/core';
 import type { DhcpHost, DhcpServer, Driver, Op, OpOutcome, Scope, Scopes, State } from '@wirestate/core';
 import writeFileAtomic from 'write-file-atomic';
 import { execRunner } from '../exec.ts';
@@ -122,7 +122,7 @@ export function createDnsmasqDriver(options: DnsmasqDriverOptions): DnsmasqDrive
         const pid = await livePid(p.pid);
         const { pid: _old, owned: _owned, state: _state, adopt: _adopt, ...rest } = record;
         dhcpServers[`${scope.name}/${name}`] = { ...rest, ...(pid !== undefined ? { pid } : {}), owned: true };
-        for (const h of parseHosts((await readText(p.hosts)) ?? '', scope.name, name)) dhcpHosts[`${scope.name}/${name}/${h.mac}`] = h;
+        for (const h of parseHosts((await readText(p.hosts)) ?? '', scope.name, name)) dhcpHosts[dhcpHostId(h)] = h;
       }
     }
     return { dhcpServers, dhcpHosts };

@@ -3,7 +3,7 @@
  * domains (with their active / autostart / running flags), the second dumps the XML of
  * every one of them.
  */
-import { WirestateError } from '@wirestate/core';
+import { WirestateError, dhcpHostId } from '@wirestate/core';
 import type { DhcpHost, Domain, Network, State, VmInterface } from '@wirestate/core';
 import type { Runner } from '../exec.ts';
 import { parseDomainXml } from './domain-xml.ts';
@@ -96,7 +96,7 @@ export function stateFromCapture(scope: string, cap: LibvirtCapture): LibvirtSta
     if (xml === undefined) continue;
     const parsed = parseNetworkXml(xml, scope, { active: active.has(name), autostart: autostart.has(name) });
     networks[`${scope}/${parsed.network.name}`] = parsed.network;
-    for (const h of parsed.hosts) dhcpHosts[`${scope}/${h.network ?? ''}/${h.mac}`] = h;
+    for (const h of parsed.hosts) dhcpHosts[dhcpHostId(h)] = h;
   }
   for (const name of cap.domains) {
     const xml = cap.domainXml[name];

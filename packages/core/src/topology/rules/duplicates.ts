@@ -136,6 +136,16 @@ export function checkDuplicates(view: View, issues: Collector): void {
     .map((e) => claim(e, e.value.bridge === undefined ? 'podNic' : 'bridge', e.value.bridge ?? defaultBridgeName(e.value.podNic), ' (the dnsmasq of a bridge binding)'));
   for (const e of lists.dhcpServers) servers.push(claim(e, 'name', e.value.name));
   report(servers, { key: (e) => e.value.name, at: (e) => e.path, what: (e) => `DHCP server ${e.value.name}${e.value.note}${inScope(e.scope)}` }, issues);
+  // Reservations name what serves them by name alone: a network and a server may not share one.
+  report(
+    [...firstBy(networks, (e) => e.value.name), ...firstBy(servers, (e) => e.value.name)],
+    {
+      key: (e) => e.value.name,
+      at: (e) => e.path,
+      what: (e) => `the name ${e.value.name}${e.value.note}${inScope(e.scope)} (libvirt networks and DHCP servers share one namespace: reservations name what serves them)`,
+    },
+    issues,
+  );
   // One DHCP server per bridge: a binding's bridge already has one (libvirt's or its own dnsmasq).
   const dhcpOn: Entry<Claimed>[] = distinctNics
     .filter((e) => e.value.mode !== 'macvtap')
