@@ -6,36 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { completeState, expand, plan, validateTopology, type State } from '@wirestate/core';
-
-interface Built {
-  readonly topology: unknown;
-  readonly live: State;
-}
-
-/** N resources as links + addresses + routes on owned bridges; every 100th one differs live. */
-function build(n: number): Built {
-  const perGroup = 3;
-  const groups = Math.floor(n / perGroup);
-  const links: unknown[] = [];
-  const addresses: unknown[] = [];
-  const routes: unknown[] = [];
-  const live: Record<string, Record<string, unknown>> = { links: {}, addresses: {}, routes: {} };
-  for (let i = 0; i < groups; i++) {
-    const name = `br${i}`;
-    const a = `10.${(i >> 8) & 255}.${i & 255}.1/24`;
-    const gw = `10.${(i >> 8) & 255}.${i & 255}.254`;
-    const dst = `172.${16 + ((i >> 16) & 15)}.${(i >> 8) & 255}.${i & 255}/32`;
-    links.push({ name, kind: 'bridge', mtu: 1500, up: true });
-    addresses.push({ dev: name, cidr: a });
-    routes.push({ dst, dev: name, gateway: gw });
-    const changed = i % 100 === 0;
-    live.links![`s/${name}`] = { scope: 's', name, kind: 'bridge', mac: '02:00:00:00:00:01', mtu: changed ? 1400 : 1500, up: true, owned: true };
-    live.addresses![`s/${name}/${a}`] = { scope: 's', dev: name, cidr: a, owned: true };
-    live.routes![`s/${dst}/${name}/0`] = { scope: 's', dst, dev: name, gateway: gw, metric: 0, routeScope: 'universe', protocol: 87, owned: true };
-  }
-  return { topology: { apiVersion: 'wirestate/v1', scopes: { s: {} }, links, addresses, routes }, live: completeState(live as Partial<State>) };
-}
+import { expand, plan, validateTopology } from '@wirestate/core';
+import { build } from './lib/synthetic.ts';
 
 /**
  * Runs `reps` passes in this process: the best time is the figure for speed, and the
