@@ -108,8 +108,9 @@ export function getLinkInNsidRequest(index: number, nsid: number): NlRequest {
  */
 export async function remotePeers(port: NetlinkPort, raw: RawDump, others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
   const out = new Map<number, RemotePeer>();
+  if (others.length === 0) return out;
   const veths = crossNetnsVeths(raw.links);
-  if (veths.length === 0 || others.length === 0) return out;
+  if (veths.length === 0) return out;
   const scopeOfNsid = new Map<number, string>();
   await Promise.all(
     others.map(async (o) => {
