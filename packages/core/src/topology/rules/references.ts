@@ -18,14 +18,17 @@ class Names {
   private readonly names: string[] = [];
   private readonly whats: string[] = [];
   private anyScope: Map<string, string> | undefined;
+  /** With exactly one scope every element has one (its own or the only one): no scope-less lookups. */
+  constructor(private readonly scopeless: boolean) {}
   add(scope: string | undefined, name: string | undefined, what: string): void {
     if (name === undefined) return;
     this.byScope.claim(scope, name, what);
+    if (!this.scopeless) return;
     this.names.push(name);
     this.whats.push(what);
   }
   get(scope: string | undefined, name: string): string | undefined {
-    if (scope !== undefined) return this.byScope.get(scope, name);
+    if (scope !== undefined || !this.scopeless) return this.byScope.get(scope, name);
     // Built on the first scope-less lookup only: valid topologies never make one.
     if (this.anyScope === undefined) {
       this.anyScope = new Map();
@@ -38,12 +41,12 @@ class Names {
 /** Checks that every reference resolves. */
 export function checkReferences(view: View, issues: Collector): void {
   const { raw, lists } = view;
-  const vms = new Names();
-  const networks = new Names();
-  const servers = new Names();
-  const bridges = new Names();
-  const lowers = new Names();
-  const links = new Names();
+  const vms = new Names(view.onlyScope === undefined);
+  const networks = new Names(view.onlyScope === undefined);
+  const servers = new Names(view.onlyScope === undefined);
+  const bridges = new Names(view.onlyScope === undefined);
+  const lowers = new Names(view.onlyScope === undefined);
+  const links = new Names(view.onlyScope === undefined);
 
   for (const v of raw.vms) vms.add(rawScope(view, v), rawString(v, 'name'), 'vm');
   for (const n of raw.networks) {
