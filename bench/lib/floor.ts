@@ -5,7 +5,8 @@
  * no promises, no IPC. What remains is the kernel's work plus one syscall per datagram: no
  * client of this socket API can apply the wiring faster. Run inside the namespace:
  * `nsenter --net=/var/run/netns/NS node --import=tsx bench/lib/floor.ts pod|wire N [PREFIX]`;
- * prints one JSON line `{ wall, cpu }` in ms, measured from the first send to the last reply.
+ * prints one JSON line `{ wall, cpu, sleeps, preempted }` (ms, ms, context switches), measured
+ * from the first send to the last reply.
  */
 import { createRequire } from 'node:module';
 import { WIRESTATE_ALIAS } from '@wirestate/core';
@@ -88,7 +89,7 @@ function datagrams(reqs: readonly NlRequest[], portId: number): { buf: Buffer; l
 }
 
 /** Sends the requests and resolves once the last datagram is acknowledged; rejects on the first error. */
-export function blast(reqs: readonly NlRequest[]): Promise<{ wall: number; cpu: number }> {
+export function blast(reqs: readonly NlRequest[]): Promise<{ wall: number; cpu: number; sleeps: number; preempted: number }> {
   const sock = new RawNetlinkSocket(0, { recvBufferSize: 4 << 20, sendBufferSize: 0 });
   const grams = datagrams(reqs, sock.address().port);
   const lastOf = new Map(grams.map((g, k) => [g.lastSeq, k]));
@@ -97,6 +98,7 @@ export function blast(reqs: readonly NlRequest[]): Promise<{ wall: number; cpu: 
     let acked = 0;
     let inFlight = 0;
     const cpu0 = process.cpuUsage();
+    const r0 = process.resourceUsage();
     const t0 = process.hrtime.bigint();
     const pump = (): void => {
       while (next < grams.length && inFlight + grams[next]!.count <= IN_FLIGHT) {
@@ -121,8 +123,15 @@ export function blast(reqs: readonly NlRequest[]): Promise<{ wall: number; cpu: 
             if (++acked === grams.length) {
               const wall = Number(process.hrtime.bigint() - t0) / 1e6;
               const c = process.cpuUsage(cpu0);
+              const r = process.resourceUsage();
               sock.close();
-              resolve({ wall, cpu: (c.user + c.system) / 1000 });
+              // Voluntary switches: waits inside the kernel (RTNL, RCU); involuntary: other work took the CPU.
+              resolve({
+                wall,
+                cpu: (c.user + c.system) / 1000,
+                sleeps: r.voluntaryContextSwitches - r0.voluntaryContextSwitches,
+                preempted: r.involuntaryContextSwitches - r0.involuntaryContextSwitches,
+              });
               return;
             }
           }
