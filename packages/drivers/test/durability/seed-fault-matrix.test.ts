@@ -5,26 +5,59 @@
  * interfaces) exactly as before the apply, decoys included; without a fault the plan
  * converges and a second plan is empty. Root only (namespaces, libvirtd); skipped otherwise.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import test from 'ava';
-import { apply, expand, gatherFacts, isApplyFailure, plan, snapshotAll, validateTopology, type DriverSet, type Scope, type State } from '@wirestate/core';
+import test, { type ExecutionContext } from 'ava';
+import { apply, expand, gatherFacts, isApplyFailure, plan, snapshotAll, validateTopology, type DriverSet, type Plan, type Scope, type State } from '@wirestate/core';
 import { createSystemDrivers, FaultPlan, withFaults } from '../../src/index.ts';
 import { startLibvirtd } from '../helpers/libvirtd.ts';
 import { ipIn, isRoot, makeNetns } from '../helpers/netns.ts';
-import { PLAIN_NAT_XML, USER_INTERFACES_XML } from '../libvirt/plain.ts';
+import { stable } from '../helpers/stable.ts';
+import { tempStateDir } from '../helpers/state-dir.ts';
+import { defineUserObjects } from '../libvirt/plain.ts';
 import { domainXml } from '../libvirt/seed.ts';
 
 // Without root every test here is skipped (ROOT_SKIP_REASON): they need namespaces and libvirtd.
 const rootSerial = isRoot ? test.serial : test.serial.skip;
 
-/** The snapshot without what a real system renumbers on its own (dnsmasq pids, libvirt's tap names). */
-function stable(s: State): State {
-  const strip = <T extends object>(records: Readonly<Record<string, T>>, field: string): Record<string, T> =>
-    Object.fromEntries(Object.entries(records).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([f]) => f !== field)) as T]));
-  return { ...s, dhcpServers: strip(s.dhcpServers, 'pid'), vmInterfaces: strip(s.vmInterfaces, 'target') };
+/** A private libvirtd in `ns`, and the system drivers (netlink, libvirt, dnsmasq) over scope `pod`, closed at teardown. */
+async function systemIn(t: ExecutionContext, ns: string, tag: string) {
+  const lv = await startLibvirtd(t, ns);
+  const scope: Scope = { name: 'pod', netns: ns, libvirt: lv.uri };
+  const system = createSystemDrivers({ scopes: [scope], stateDir: tempStateDir(t, tag) });
+  t.teardown(() => system.close());
+  const topology = (vms: readonly string[], bindings: readonly Record<string, string>[]) =>
+    validateTopology({ apiVersion: 'wirestate/v1', scopes: { pod: { netns: ns, libvirt: lv.uri } }, vms: vms.map((name) => ({ name })), bindings });
+  return { lv, drivers: system.drivers, snapshot: () => snapshotAll(system.drivers, [scope]), topology };
+}
+
+/**
+ * Applies `p` once per step k with a fault at the k-th driver call: the engine must fail at
+ * step k, every inverse must run, and the full snapshot must be `before` again. Returns
+ * how many steps were tried (all of them unless an assertion stopped it).
+ */
+async function faultAtEveryStep(t: ExecutionContext, p: Plan, drivers: DriverSet, snapshot: () => Promise<State>, before: State): Promise<number> {
+  for (let k = 0; k < p.steps.length; k++) {
+    const faults = new FaultPlan([{ atCall: k }]);
+    const faulty: DriverSet = Object.fromEntries(Object.entries(drivers).map(([n, d]) => [n, withFaults(d!, faults)]));
+    const err = await apply(p, faulty, { pipeline: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const what = `step ${k} (${p.steps[k]!.id})`;
+    if (!isApplyFailure(err)) {
+      t.fail(`${what}: expected an apply failure, got ${String(err)}`);
+      return k;
+    }
+    t.is(err.failedStep.index, k, what);
+    // Later steps would start from a half-restored system: stop at the first broken rollback.
+    if (err.rollbackFailures.length > 0) {
+      t.fail(`${what}: ${err.rollbackFailures.map((f) => f.error.message).join('; ')}`);
+      return k;
+    }
+    t.deepEqual(stable(await snapshot()), stable(before), `${what}: the full snapshot is back`);
+  }
+  return p.steps.length;
 }
 
 for (const mode of ['libvirt-network', 'bridge'] as const) {
@@ -44,27 +77,9 @@ for (const mode of ['libvirt-network', 'bridge'] as const) {
     ipIn(ns, 'link', 'set', 'decoy0', 'up');
     ipIn(ns, 'route', 'add', '10.251.0.0/16', 'via', '10.250.0.254', 'dev', 'decoy0');
 
-    const lv = await startLibvirtd(t, ns);
-    const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
-    writeFileSync(join(lv.dir, 'nat.xml'), PLAIN_NAT_XML);
-    writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', USER_INTERFACES_XML));
-    virsh('net-define', join(lv.dir, 'nat.xml'));
-    virsh('define', join(lv.dir, 'vm1.xml'));
-
-    const stateDir = mkdtempSync(join(tmpdir(), 'wirestate-sfm-'));
-    chmodSync(stateDir, 0o755);
-    t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
-    const scope: Scope = { name: 'pod', netns: ns, libvirt: lv.uri };
-    const system = createSystemDrivers({ scopes: [scope], stateDir });
-    t.teardown(() => system.close());
-    const snapshot = () => snapshotAll(system.drivers, [scope]);
-
-    const topology = validateTopology({
-      apiVersion: 'wirestate/v1',
-      scopes: { pod: { netns: ns, libvirt: lv.uri } },
-      vms: [{ name: 'vm1' }],
-      bindings: [{ vm: 'vm1', podNic: 'eth42', mode }],
-    });
+    const { lv, drivers, snapshot, topology: topologyOf } = await systemIn(t, ns, 'sfm');
+    defineUserObjects(lv);
+    const topology = topologyOf(['vm1'], [{ vm: 'vm1', podNic: 'eth42', mode }]);
     const before = await snapshot();
     const { facts, issues } = gatherFacts(topology, before);
     t.deepEqual(issues, []);
@@ -73,21 +88,10 @@ for (const mode of ['libvirt-network', 'bridge'] as const) {
     t.deepEqual(p.conflicts, []);
     t.true(p.steps.length >= 8, `${p.steps.length} steps`);
 
-    for (let k = 0; k < p.steps.length; k++) {
-      const faults = new FaultPlan([{ atCall: k }]);
-      const drivers: DriverSet = Object.fromEntries(Object.entries(system.drivers).map(([n, d]) => [n, withFaults(d!, faults)]));
-      const err = await apply(p, drivers, { pipeline: false }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      if (!isApplyFailure(err)) return t.fail(`step ${k}: expected an apply failure, got ${String(err)}`);
-      t.is(err.failedStep.index, k);
-      t.deepEqual(err.rollbackFailures.map((f) => f.error.message), [], `step ${k}: every inverse ran`);
-      t.deepEqual(stable(await snapshot()), stable(before), `step ${k} (${p.steps[k]!.op.type}): the full snapshot is back`);
-    }
+    await faultAtEveryStep(t, p, drivers, snapshot, before);
     t.log(`${p.steps.length} steps × 1 fault each: all rolled back exactly`);
 
-    const done = await apply(p, system.drivers, { verify: { desired, snapshot, retries: 3, sleep: () => new Promise((r) => setTimeout(r, 500)) } });
+    const done = await apply(p, drivers, { verify: { desired, snapshot, retries: 3, sleep: () => new Promise((r) => setTimeout(r, 500)) } });
     t.true(done.verification?.converged, JSON.stringify(done.verification?.remaining));
     t.deepEqual(plan(desired, await snapshot(), { scopes }).steps, []);
     const after = await snapshot();
@@ -113,42 +117,18 @@ rootSerial('a generated plan of over 100 steps (twelve bindings, both DHCP modes
     ipIn(ns, 'address', 'add', `10.${100 + i}.0.5/24`, 'dev', nic);
     ipIn(ns, 'route', 'add', `10.${200 + i}.0.0/16`, 'via', `10.${100 + i}.0.1`, 'dev', nic);
   });
-  const lv = await startLibvirtd(t, ns);
-  const virsh = (...args: string[]): string => execFileSync('virsh', ['-c', lv.uri, ...args], { encoding: 'utf8' });
+  const { lv, drivers, snapshot, topology: topologyOf } = await systemIn(t, ns, 'gfm');
   for (const vm of ['vm1', 'vm2', 'vm3']) {
     writeFileSync(join(lv.dir, `${vm}.xml`), domainXml(vm, ''));
-    virsh('define', join(lv.dir, `${vm}.xml`));
+    lv.virsh('define', join(lv.dir, `${vm}.xml`));
   }
-  const stateDir = mkdtempSync(join(tmpdir(), 'wirestate-gfm-'));
-  chmodSync(stateDir, 0o755);
-  t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
-  const scope: Scope = { name: 'pod', netns: ns, libvirt: lv.uri };
-  const system = createSystemDrivers({ scopes: [scope], stateDir });
-  t.teardown(() => system.close());
-  const snapshot = () => snapshotAll(system.drivers, [scope]);
-  const topology = validateTopology({
-    apiVersion: 'wirestate/v1',
-    scopes: { pod: { netns: ns, libvirt: lv.uri } },
-    vms: [{ name: 'vm1' }, { name: 'vm2' }, { name: 'vm3' }],
-    bindings: nics.map((podNic, i) => ({ vm: `vm${1 + (i % 3)}`, podNic, mode: i % 2 === 0 ? 'libvirt-network' : 'bridge' })),
-  });
+  const bindings = nics.map((podNic, i) => ({ vm: `vm${1 + (i % 3)}`, podNic, mode: i % 2 === 0 ? 'libvirt-network' : 'bridge' }));
+  const topology = topologyOf(['vm1', 'vm2', 'vm3'], bindings);
   const before = await snapshot();
   const { desired, scopes } = expand(topology, gatherFacts(topology, before).facts);
   const p = plan(desired, before, { scopes });
   t.deepEqual(p.conflicts, []);
   t.true(p.steps.length >= 100, `${p.steps.length} steps`);
-  let tried = 0;
-  for (let k = 0; k < p.steps.length; k++) {
-    const faults = new FaultPlan([{ atCall: k }]);
-    const drivers: DriverSet = Object.fromEntries(Object.entries(system.drivers).map(([n, d]) => [n, withFaults(d!, faults)]));
-    const err = await apply(p, drivers, { pipeline: false }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!isApplyFailure(err)) return t.fail(`step ${k}: expected an apply failure`);
-    if (err.rollbackFailures.length > 0) return t.fail(`step ${k}: ${err.rollbackFailures.map((f) => f.error.message).join('; ')}`);
-    t.deepEqual(stable(await snapshot()), stable(before), `step ${k} (${p.steps[k]!.id}): the full snapshot is back`);
-    tried++;
-  }
+  const tried = await faultAtEveryStep(t, p, drivers, snapshot, before);
   t.log(`${tried} steps × 1 fault each over netlink, libvirt and dnsmasq: all rolled back exactly`);
 });
