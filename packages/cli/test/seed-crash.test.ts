@@ -6,28 +6,21 @@
  * of ours running and no lock held, and say there is nothing more to recover.
  * Root only (namespaces, a private libvirtd); skipped otherwise.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { snapshotAll, type Scope, type State } from '@wirestate/core';
+import { snapshotAll, type Scope } from '@wirestate/core';
 import { createSystemDrivers } from '@wirestate/drivers';
 import { scopeLock, stateLayout } from '@wirestate/state';
 import { startLibvirtd } from '../../drivers/test/helpers/libvirtd.ts';
 import { ipIn, isRoot, makeNetns } from '../../drivers/test/helpers/netns.ts';
+import { stable } from '../../drivers/test/helpers/stable.ts';
+import { tempStateDir } from '../../drivers/test/helpers/state-dir.ts';
 import { domainXml } from '../../drivers/test/libvirt/seed.ts';
 import { runCli } from './helpers/durable.ts';
 
 // Without root every test here is skipped (ROOT_SKIP_REASON): they need namespaces and libvirtd.
 const rootSerial = isRoot ? test.serial : test.serial.skip;
-
-/** The snapshot without what a real system renumbers on its own (dnsmasq pids, libvirt's tap names). */
-function stable(s: State): unknown {
-  const strip = <T extends object>(records: Readonly<Record<string, T>>, field: string) =>
-    Object.fromEntries(Object.entries(records).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([f]) => f !== field))]));
-  return { ...s, dhcpServers: strip(s.dhcpServers, 'pid'), vmInterfaces: strip(s.vmInterfaces, 'target') };
-}
 
 for (const mode of ['libvirt-network', 'bridge'] as const) {
   rootSerial(`seed in ${mode} mode: apply killed at every step boundary, then recover, gives back the full snapshot`, async (t) => {
@@ -41,11 +34,9 @@ for (const mode of ['libvirt-network', 'bridge'] as const) {
     ipIn(ns, 'address', 'add', '10.250.0.1/24', 'dev', 'decoy0');
     const lv = await startLibvirtd(t, ns);
     writeFileSync(join(lv.dir, 'vm1.xml'), domainXml('vm1', ''));
-    execFileSync('virsh', ['-c', lv.uri, 'define', join(lv.dir, 'vm1.xml')]);
+    lv.virsh('define', join(lv.dir, 'vm1.xml'));
 
-    const dir = mkdtempSync(join(tmpdir(), 'wirestate-scrash-'));
-    chmodSync(dir, 0o755);
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempStateDir(t, 'scrash');
     const topology = join(dir, 'topology.yaml');
     writeFileSync(
       topology,
