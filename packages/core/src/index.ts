@@ -43,6 +43,7 @@ export { ValidationError, WirestateError, toDotPath, formatIssue, canRetry, asWi
 export type { Driver, DriverSet, OpOutcome } from './driver.ts';
 export { executeInOrder } from './driver.ts';
 export type { Lifecycle, FieldChange, FieldSpec, PlanContext, StepDraft, Descriptor, AnyDescriptor } from './kinds/descriptor.ts';
+export { LiveIndex } from './kinds/live-index.ts';
 export { descriptorOf, allDescriptors, commandOf } from './kinds/registry.ts';
 export { linkId } from './kinds/link.ts';
 export { addressId } from './kinds/address.ts';
@@ -52,7 +53,7 @@ export { dhcpHostId } from './kinds/dhcp-host.ts';
 export { dhcpServerId } from './kinds/dhcp-server.ts';
 export { vmInterfaceId } from './kinds/vm-interface.ts';
 export { cniAttachmentId } from './kinds/cni-attachment.ts';
-export type { Change, ChangeAction, Diff } from './engine/diff.ts';
+export type { Change, ChangeAction, Diff, ResourceRef } from './engine/diff.ts';
 export { diff } from './engine/diff.ts';
 export type { Step, Plan, PlanOptions } from './engine/plan.ts';
 export { plan, PLAN_SCHEMA_VERSION } from './engine/plan.ts';

@@ -29,10 +29,21 @@ export interface Change {
   readonly reason: string;
 }
 
-/** The result of a diff: changes, and declared things that cannot be reached. */
+/** A resource by kind and id. */
+export interface ResourceRef {
+  readonly kind: ResourceKind;
+  readonly id: string;
+}
+
+/** The result of a diff: changes, declared things that cannot be reached, and what is left alone. */
 export interface Diff {
   readonly changes: readonly Change[];
   readonly conflicts: readonly Issue[];
+  /**
+   * Live resources nobody declared and wirestate does not own, in kind then snapshot order:
+   * left alone, unless what they live on goes (the planner then takes them along).
+   */
+  readonly undeclared: readonly ResourceRef[];
 }
 
 /** Managed fields of `desired` that differ from `live`. */
@@ -63,7 +74,7 @@ function labelOf(d: AnyDescriptor, r: Resource): string {
 }
 
 /** Diffs one kind. */
-function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change[], conflicts: Issue[]): void {
+function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change[], conflicts: Issue[], undeclared: ResourceRef[]): void {
   const kind = d.kind;
   const want = desired[kind] as Readonly<Record<string, Resource>>;
   const have = live[kind] as Readonly<Record<string, Resource>>;
@@ -113,7 +124,11 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
   }
   for (const id of Object.keys(have)) {
     const h = have[id]!;
-    if (want[id] !== undefined || h.owned !== true) continue;
+    if (want[id] !== undefined) continue;
+    if (h.owned !== true) {
+      undeclared.push({ kind, id });
+      continue;
+    }
     if ((d.lifecycle as (r: Resource) => string)(h) !== 'managed') continue;
     changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} is owned by wirestate and no longer desired` });
   }
@@ -123,6 +138,7 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
 export function diff(desired: State, live: State, kinds?: readonly ResourceKind[]): Diff {
   const changes: Change[] = [];
   const conflicts: Issue[] = [];
-  for (const d of allDescriptors()) if (kinds === undefined || kinds.includes(d.kind)) diffKind(d, desired, live, changes, conflicts);
-  return { changes, conflicts };
+  const undeclared: ResourceRef[] = [];
+  for (const d of allDescriptors()) if (kinds === undefined || kinds.includes(d.kind)) diffKind(d, desired, live, changes, conflicts, undeclared);
+  return { changes, conflicts, undeclared };
 }

@@ -5,12 +5,13 @@
  */
 import { WirestateError, type Issue } from '../errors.ts';
 import type { AnyDescriptor, PlanContext, StepDraft } from '../kinds/descriptor.ts';
+import { LiveIndex } from '../kinds/live-index.ts';
 import { commandOf, descriptorOf } from '../kinds/registry.ts';
 import { ref } from '../kinds/tokens.ts';
 import type { Op } from '../model/ops.ts';
 import type { Scopes } from '../model/scope.ts';
 import type { Resource, ResourceKind, State } from '../model/state.ts';
-import { diff, type Change, type ChangeAction } from './diff.ts';
+import { diff, type Change, type ChangeAction, type ResourceRef } from './diff.ts';
 import { fingerprint } from './fingerprint.ts';
 
 /** Version of the plan JSON schema (`--json`, `-o plan.json`). */
@@ -86,7 +87,7 @@ function resourceOf(state: State, kind: ResourceKind, id: string): Resource | un
  * Escalation: a resource whose parent is replaced must follow it (reattach, or be
  * replaced itself). Iterates to a fixpoint since replacement cascades down.
  */
-function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { removed: Set<string>; reattached: Draft[] } {
+function cascade(changes: Change[], undeclared: readonly ResourceRef[], ctxBase: Omit<PlanContext, 'removed'>): { removed: Set<string>; reattached: Draft[] } {
   const removed = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => ref(c.kind, c.id)));
   const replaced = new Set(changes.filter((c) => c.action === 'replace').map((c) => ref(c.kind, c.id)));
   const changed = new Map(changes.map((c) => [ref(c.kind, c.id), c]));
@@ -102,7 +103,7 @@ function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { re
         if (w.state === 'absent' || removed.has(key) || handled.has(key)) continue;
         const h = resourceOf(ctxBase.live, kind, id);
         if (h === undefined) continue;
-        const parent = (d.parents as (r: Resource, s: State) => readonly string[])(h, ctxBase.live).find((p) => replaced.has(p));
+        const parent = (d.parents as (r: Resource, s: LiveIndex) => readonly string[])(h, ctxBase.index).find((p) => replaced.has(p));
         if (parent === undefined) continue;
         handled.add(key);
         const ctx: PlanContext = { ...ctxBase, removed };
@@ -132,18 +133,18 @@ function cascade(changes: Change[], ctxBase: Omit<PlanContext, 'removed'>): { re
     }
   }
   // Undeclared objects living on something that goes (a route a user added on our bridge)
-  // go with it; deleting them explicitly keeps their inverse in the plan.
-  for (const kind of removed.size === 0 ? [] : (Object.keys(ctxBase.live) as ResourceKind[])) {
+  // go with it; deleting them explicitly keeps their inverse in the plan. In kind order, so
+  // a link taken along takes its own addresses and routes along too.
+  for (const { kind, id } of removed.size === 0 ? [] : undeclared) {
     const d = descriptorOf(kind) as AnyDescriptor;
-    const want = ctxBase.desired[kind] as Readonly<Record<string, Resource>>;
-    for (const [id, h] of Object.entries(ctxBase.live[kind] as Readonly<Record<string, Resource>>)) {
-      const key = ref(kind, id);
-      if (want[id] !== undefined || removed.has(key) || d.lifecycle(h as never) !== 'managed') continue;
-      const parent = (d.parents as (r: Resource, s: State) => readonly string[])(h, ctxBase.live).find((p) => removed.has(p));
-      if (parent === undefined) continue;
-      changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${parent} it depends on is deleted` });
-      removed.add(key);
-    }
+    const h = resourceOf(ctxBase.live, kind, id)!;
+    const key = ref(kind, id);
+    if (removed.has(key) || d.lifecycle(h as never) !== 'managed') continue;
+    const carriers = (d.deletedWith ?? d.parents) as (r: Resource, s: LiveIndex) => readonly string[];
+    const parent = carriers(h, ctxBase.index).find((p) => removed.has(p));
+    if (parent === undefined) continue;
+    changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${parent} it depends on is deleted` });
+    removed.add(key);
   }
   return { removed, reattached };
 }
@@ -257,10 +258,11 @@ function order(drafts: readonly Draft[], ids: readonly string[]): [number[], num
 
 /** Computes the plan that turns `live` into `desired`. */
 export function plan(desired: State, live: State, options: PlanOptions = {}): Plan {
-  const { changes: diffChanges, conflicts } = diff(desired, live, options.kinds);
+  const { changes: diffChanges, conflicts, undeclared } = diff(desired, live, options.kinds);
   const changes = [...diffChanges];
-  const { removed, reattached } = cascade(changes, { desired, live });
-  const ctx: PlanContext = { desired, live, removed };
+  const index = new LiveIndex(live);
+  const { removed, reattached } = cascade(changes, undeclared, { desired, live, index });
+  const ctx: PlanContext = { desired, live, removed, index };
   const drafts: Draft[] = [...changes.flatMap((c) => draftsOf(c, ctx)), ...reattached];
   const rawIds = drafts.map(stepId);
   const seen = new Map<string, number>();

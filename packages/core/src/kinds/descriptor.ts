@@ -2,6 +2,7 @@
  * What each resource kind declares about itself. Shared code (diff, plan, render,
  * validation of plans) asks the descriptor and never switches on the kind.
  */
+import type { LiveIndex } from './live-index.ts';
 import type { Op } from '../model/ops.ts';
 import type { CommandTable } from './commands.ts';
 import type { ResourceKind, ResourceOf, State } from '../model/state.ts';
@@ -45,6 +46,8 @@ export interface PlanContext {
   readonly live: State;
   /** `kind:id` of every resource the plan replaces or deletes. */
   readonly removed: ReadonlySet<string>;
+  /** Lookups over `live`, built once per plan. */
+  readonly index: LiveIndex;
 }
 
 /** A step before the planner orders it. */
@@ -77,8 +80,16 @@ export interface Descriptor<K extends ResourceKind> {
   lifecycle(r: ResourceOf<K>): Lifecycle;
   /** Fields the diff compares when the desired state sets them. */
   readonly fields: readonly FieldSpec<ResourceOf<K>>[];
-  /** `kind:id` of resources this one cannot exist without (its link, network, bridge…). */
-  parents(r: ResourceOf<K>, state: State): readonly string[];
+  /**
+   * `kind:id` of resources this one hangs on (its link, network, master bridge…): a replaced
+   * parent makes it reattach or be replaced.
+   */
+  parents(r: ResourceOf<K>, live: LiveIndex): readonly string[];
+  /**
+   * `kind:id` of the parents whose deletion deletes this one too (the kernel or libvirt
+   * takes it along), so the plan deletes it explicitly with an inverse; default: all parents.
+   */
+  deletedWith?(r: ResourceOf<K>, live: LiveIndex): readonly string[];
   /** Steps creating `r`. */
   create(r: ResourceOf<K>, ctx: PlanContext): readonly StepDraft[];
   /** Steps deleting live `r`. */

@@ -1,7 +1,8 @@
 /** Links: bridges, veth pairs, taps, macvtaps made by wirestate, and external devices it adjusts. */
 import type { LinkAttrs } from '../model/ops.ts';
-import { WIRESTATE_ALIAS, type Link, type State } from '../model/state.ts';
+import { WIRESTATE_ALIAS, type Link } from '../model/state.ts';
 import type { Descriptor, FieldChange, PlanContext, StepDraft } from './descriptor.ts';
+import type { LiveIndex } from './live-index.ts';
 import { bare, compact, ipCmd } from './shared.ts';
 import { exists, gone, linkUp, macFree, ref, unused } from './tokens.ts';
 
@@ -78,8 +79,8 @@ function fieldTokens(l: Link, c: FieldChange): Pick<StepDraft, 'requires' | 'pro
  */
 function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
   if (bridge.kind !== 'bridge') return [];
-  return Object.values(ctx.live.links)
-    .filter((p) => p.scope === bridge.scope && p.master === bridge.name)
+  return ctx.index
+    .portsOf(bridge.scope, bridge.name)
     .filter((p) => ctx.desired.links[linkId(p.scope, p.name)]?.master === undefined && !ctx.removed.has(ref(KIND, linkId(p.scope, p.name))))
     .map((p) => p.name)
     .sort();
@@ -174,15 +175,18 @@ export const linkDescriptor: Descriptor<'links'> = {
     { name: 'master' },
     { name: 'up' },
   ],
-  parents(l: Link, state: State) {
+  parents(l: Link, live: LiveIndex) {
     const out: string[] = [];
     if (l.master) {
-      const bridgeNet = Object.entries(state.networks).find(([, n]) => n.scope === l.scope && n.bridge === l.master);
-      out.push(bridgeNet ? ref('networks', bridgeNet[0]) : ref(KIND, linkId(l.scope, l.master)));
+      const bridgeNet = live.networkOfBridge(l.scope, l.master);
+      out.push(bridgeNet !== undefined ? ref('networks', bridgeNet) : ref(KIND, linkId(l.scope, l.master)));
     }
     if (l.parent !== undefined) out.push(ref(KIND, linkId(l.scope, l.parent)));
     return out;
   },
+  // A macvtap/macvlan goes with its lower device; a bridge port outlives its bridge (the
+  // kernel releases it, and the bridge's delete op carries it back on rollback).
+  deletedWith: (l) => (l.parent !== undefined ? [ref(KIND, linkId(l.scope, l.parent))] : []),
   create: createSteps,
   delete: deleteSteps,
   update(desired, _live, changes) {

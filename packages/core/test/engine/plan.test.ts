@@ -75,3 +75,24 @@ test('the same inputs always give the same plan, with a stable basis', (t) => {
   t.deepEqual(plan(desired, live), plan(desired, live));
   t.regex(plan(desired, live).basis, /^links=[0-9a-f]{8},addresses=/);
 });
+
+test('an undeclared route and address on a bridge wirestate deletes go with it; those on other links stay', (t) => {
+  const route = (dst: string, dev: string) => ({ scope: 's', dst, dev, metric: 0, routeScope: 'link' as const, protocol: 4, owned: false });
+  const live = state([link({ name: 'br-old', kind: 'bridge', owned: true }), link({ name: 'eth0', kind: 'device', owned: false }), link({ name: 'tap0', kind: 'tap', master: 'br-old', owned: false })], {
+    routes: { 's/10.9.0.0/16/br-old/0': route('10.9.0.0/16', 'br-old'), 's/10.8.0.0/16/eth0/0': route('10.8.0.0/16', 'eth0') },
+    addresses: { 's/br-old/10.9.0.1/16': { scope: 's', dev: 'br-old', cidr: '10.9.0.1/16', owned: false } },
+  });
+  const p = plan(state([]), live);
+  t.deepEqual(
+    p.changes.map((c) => [c.action, c.kind, c.id, c.reason]),
+    [
+      ['delete', 'addresses', 's/br-old/10.9.0.1/16', 'links:s/br-old it depends on is deleted'],
+      ['delete', 'links', 's/br-old', 'link is owned by wirestate and no longer desired'],
+      ['delete', 'routes', 's/10.9.0.0/16/br-old/0', 'links:s/br-old it depends on is deleted'],
+    ],
+  );
+  // The undeclared port is not deleted: the bridge's delete carries it so its inverse re-enslaves it.
+  const del = p.steps.find((s) => s.op.type === 'link.delete');
+  t.deepEqual((del?.op as { ports?: readonly string[] }).ports, ['tap0']);
+  t.true(p.steps.findIndex((s) => s.kind === 'routes') < p.steps.indexOf(del!), 'the route goes before its bridge');
+});

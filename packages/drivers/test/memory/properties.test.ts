@@ -1,7 +1,7 @@
 /** Properties of plan + apply on the memory driver, over random live and desired states. */
 import test from 'ava';
 import fc from 'fast-check';
-import { apply, descriptorOf, isApplyFailure, plan, type Resource, type ResourceKind, type State } from '@wirestate/core';
+import { apply, descriptorOf, isApplyFailure, LiveIndex, plan, type Resource, type ResourceKind, type State } from '@wirestate/core';
 import { createMemorySystem } from '@wirestate/drivers';
 import { desiredState, liveState } from './arbitraries.ts';
 
@@ -55,7 +55,8 @@ test('no step touches a resource that is neither declared nor owned, unless what
         const declared = has(desired, s.kind, s.resourceId) !== undefined;
         const current = has(live, s.kind, s.resourceId);
         const owned = current?.owned === true;
-        const parents = current === undefined ? [] : (descriptorOf(s.kind).parents as (r: Resource, st: State) => readonly string[])(current, live);
+        const d = descriptorOf(s.kind);
+        const parents = current === undefined ? [] : ((d.deletedWith ?? d.parents) as (r: Resource, live: LiveIndex) => readonly string[])(current, new LiveIndex(live));
         const carried = parents.some((x) => removed.has(x) && (has(live, ...(x.split(/:(.*)/s) as [ResourceKind, string]))?.owned === true || has(desired, ...(x.split(/:(.*)/s) as [ResourceKind, string])) !== undefined));
         if (!declared && !owned && !carried) throw new Error(`step ${s.id} touches an unowned, undeclared ${s.kind}`);
       }
