@@ -4,6 +4,7 @@
  */
 import type { Issue } from '../errors.ts';
 import type { AnyDescriptor, FieldChange } from '../kinds/descriptor.ts';
+import type { LiveIndex } from '../kinds/live-index.ts';
 import { allDescriptors } from '../kinds/registry.ts';
 import { sameValue } from '../kinds/shared.ts';
 import type { Resource, ResourceKind, State } from '../model/state.ts';
@@ -74,7 +75,8 @@ function labelOf(d: AnyDescriptor, r: Resource): string {
 }
 
 /** Diffs one kind. */
-function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change[], conflicts: Issue[], undeclared: ResourceRef[]): void {
+function diffKind(d: AnyDescriptor, desired: State, live: State, out: { changes: Change[]; conflicts: Issue[]; undeclared: ResourceRef[] }, index: LiveIndex | undefined): void {
+  const { changes, conflicts, undeclared } = out;
   const kind = d.kind;
   const want = desired[kind] as Readonly<Record<string, Resource>>;
   const have = live[kind] as Readonly<Record<string, Resource>>;
@@ -124,6 +126,7 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
   }
   for (const id of Object.keys(have)) {
     const h = have[id]!;
+    index?.note(kind, id, h);
     if (want[id] !== undefined) continue;
     if (h.owned !== true) {
       undeclared.push({ kind, id });
@@ -132,13 +135,15 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, changes: Change
     if ((d.lifecycle as (r: Resource) => string)(h) !== 'managed') continue;
     changes.push({ kind, id, action: 'delete', live: h, fields: [], reason: `${d.noun} is owned by wirestate and no longer desired` });
   }
+  index?.complete(kind);
 }
 
-/** Computes the changes that turn `live` into `desired`, over all kinds or only `kinds`. */
-export function diff(desired: State, live: State, kinds?: readonly ResourceKind[]): Diff {
-  const changes: Change[] = [];
-  const conflicts: Issue[] = [];
-  const undeclared: ResourceRef[] = [];
-  for (const d of allDescriptors()) if (kinds === undefined || kinds.includes(d.kind)) diffKind(d, desired, live, changes, conflicts, undeclared);
-  return { changes, conflicts, undeclared };
+/**
+ * Computes the changes that turn `live` into `desired`, over all kinds or only `kinds`;
+ * `index`, when given, is fed every live record walked (the planner's lookups need them).
+ */
+export function diff(desired: State, live: State, kinds?: readonly ResourceKind[], index?: LiveIndex): Diff {
+  const out = { changes: [] as Change[], conflicts: [] as Issue[], undeclared: [] as ResourceRef[] };
+  for (const d of allDescriptors()) if (kinds === undefined || kinds.includes(d.kind)) diffKind(d, desired, live, out, index);
+  return out;
 }

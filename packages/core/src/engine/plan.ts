@@ -258,9 +258,9 @@ function order(drafts: readonly Draft[], ids: readonly string[]): [number[], num
 
 /** Computes the plan that turns `live` into `desired`. */
 export function plan(desired: State, live: State, options: PlanOptions = {}): Plan {
-  const { changes: diffChanges, conflicts, undeclared } = diff(desired, live, options.kinds);
-  const changes = [...diffChanges];
   const index = new LiveIndex(live);
+  const { changes: diffChanges, conflicts, undeclared } = diff(desired, live, options.kinds, index);
+  const changes = [...diffChanges];
   const { removed, reattached } = cascade(changes, undeclared, { desired, live, index });
   const ctx: PlanContext = { desired, live, removed, index };
   const drafts: Draft[] = [...changes.flatMap((c) => draftsOf(c, ctx)), ...reattached];
