@@ -1,23 +1,7 @@
 /** Two declarations of one resource: expansion names both places. */
 import test from 'ava';
-import { expand, type Facts, type Topology, ValidationError } from '@wirestate/core';
-
-const facts: Facts = {
-  version: 1,
-  podNics: {
-    'pod/eth42': {
-      scope: 'pod',
-      podNic: 'eth42',
-      mac: '0a:58:0a:f4:00:05',
-      mtu: 1450,
-      addresses: ['10.244.0.5/24'],
-      routes: [],
-      gateway: '10.244.0.1',
-      dns: { servers: [], search: [] },
-      binding: { vm: 'vm1', podNic: 'eth42', mode: 'bridge', scope: 'pod' },
-    },
-  },
-};
+import { expand, type Topology, ValidationError } from '@wirestate/core';
+import { facts } from './facts.ts';
 
 function issuesOf(t: Record<string, unknown>): { path: readonly (string | number)[]; message: string }[] {
   const topology = { apiVersion: 'wirestate/v1', scopes: { pod: {} }, ...t } as unknown as Topology;

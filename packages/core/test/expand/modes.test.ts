@@ -1,23 +1,7 @@
 /** Binding expansion: what each mode produces from recorded facts, and its refusals. */
 import test from 'ava';
-import { expand, type Facts, type Topology, ValidationError } from '@wirestate/core';
-
-const facts: Facts = {
-  version: 1,
-  podNics: {
-    'pod/eth42': {
-      scope: 'pod',
-      podNic: 'eth42',
-      mac: '0a:58:0a:f4:00:05',
-      mtu: 1450,
-      addresses: ['10.244.0.5/24'],
-      routes: [{ scope: 'pod', dst: '10.96.0.0/12', dev: 'eth42', gateway: '10.244.0.1', metric: 0, routeScope: 'universe', protocol: 4 }],
-      gateway: '10.244.0.1',
-      dns: { servers: ['10.96.0.10'], search: ['cluster.local'] },
-      binding: { vm: 'vm1', podNic: 'eth42', mode: 'libvirt-network', scope: 'pod' },
-    },
-  },
-};
+import { expand, type Topology, ValidationError } from '@wirestate/core';
+import { facts } from './facts.ts';
 
 const topo = (binding: Record<string, unknown>): Topology =>
   ({ apiVersion: 'wirestate/v1', scopes: { pod: {} }, vms: [{ name: 'vm1', scope: 'pod' }], bindings: [{ vm: 'vm1', podNic: 'eth42', scope: 'pod', ...binding }] }) as unknown as Topology;
