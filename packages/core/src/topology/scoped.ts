@@ -24,11 +24,6 @@ export class ScopedMap<K, V> {
     return this.of(scope).get(key);
   }
 
-  /** Whether (scope, key) has a value. */
-  has(scope: string | undefined, key: K): boolean {
-    return this.of(scope).has(key);
-  }
-
   /** Sets (scope, key), replacing any value. */
   set(scope: string | undefined, key: K, value: V): void {
     this.of(scope).set(key, value);
