@@ -45,32 +45,33 @@ export async function withLock<T>(ctx: Context, globals: Globals, scopes: readon
   }
 }
 
+/** Signals that stop an apply cleanly: Ctrl-C, a supervisor's stop, a closed terminal or ssh session. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * While `fn` runs, SIGINT and SIGTERM do not kill the process: they make the engine stop
- * before its next step (the journal hook throws), and the caller's failure path rolls
+ * While `fn` runs, SIGINT, SIGTERM and SIGHUP do not kill the process: they make the engine
+ * stop before its next step (the journal hook throws), and the caller's failure path rolls
  * back what was done. A second signal is left to the default (recover settles it).
  */
 export async function interruptible<T>(ctx: Context, fn: (check: () => void) => Promise<T>): Promise<T> {
   let signal: NodeJS.Signals | undefined;
   const onSignal = (s: NodeJS.Signals) => {
     if (signal !== undefined) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const x of STOP_SIGNALS) process.off(x, onSignal);
       process.kill(process.pid, s);
       return;
     }
     signal = s;
-    ctx.io.err(`wirestate: ${s}: stopping after the running step, then rolling back (send it again to die now; \`wirestate recover\` settles that)\n`);
+    // After a hangup nobody reads the terminal (a write could even fail): the journal says why.
+    if (s !== 'SIGHUP') ctx.io.err(`wirestate: ${s}: stopping after the running step, then rolling back (send it again to die now; \`wirestate recover\` settles that)\n`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const x of STOP_SIGNALS) process.on(x, onSignal);
   try {
     return await fn(() => {
       if (signal !== undefined) throw new WirestateError('conflict', `interrupted by ${signal}`);
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const x of STOP_SIGNALS) process.off(x, onSignal);
   }
 }
 

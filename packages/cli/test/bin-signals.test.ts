@@ -2,8 +2,7 @@
  * Signals sent to the pid of the `wirestate` bin, as `kill -TERM <pid>` or a supervisor
  * would send them, reach the CLI itself: an apply paused after its third step (a test
  * hook, so the signal lands at a known point, not after a delay) stops and rolls back on
- * SIGTERM or SIGINT and exits 1; SIGHUP, which the CLI leaves to its default, ends it there,
- * and `recover` restores the state before.
+ * SIGTERM, SIGINT or SIGHUP (a closed terminal or ssh session) and exits 1.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -34,7 +33,7 @@ function applySignalledAfterStep3(ws: Workspace, signal: NodeJS.Signals) {
   return ws.run(['apply', '-f', TOPOLOGY], env, onStart).then((r) => ({ ...r, signalled }));
 }
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   test(`${signal} to the bin's pid during an apply makes the CLI stop after the running step, roll back and exit 1`, async (t) => {
     const ws = workspace(t, DECOYS);
     const pre = canon(ws.system());
@@ -42,22 +41,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     t.true(r.signalled, r.stderr);
     t.is(r.signal, null, r.stderr);
     t.is(r.code, 1, r.stderr);
-    t.regex(r.stderr, new RegExp(`${signal}: stopping after the running step, then rolling back`));
+    // After a hangup the CLI writes nothing to the (gone) terminal; the others are told.
+    if (signal !== 'SIGHUP') t.regex(r.stderr, new RegExp(`${signal}: stopping after the running step, then rolling back`));
     t.regex(r.stderr, new RegExp(`interrupted by ${signal}`));
     t.deepEqual(canon(ws.system()), pre, 'rolled back');
     t.is(ws.sessions()[0]!.status, 'settled');
   });
 }
 
-test("SIGHUP to the bin's pid during an apply ends the CLI there; recover restores the state before", async (t) => {
-  const ws = workspace(t, DECOYS);
-  const pre = canon(ws.system());
-  const r = await applySignalledAfterStep3(ws, 'SIGHUP');
-  t.true(r.signalled, r.stderr);
-  t.is(r.signal, 'SIGHUP', r.stderr);
-  t.notDeepEqual(canon(ws.system()), pre, 'three steps were done when it died');
-  t.not(ws.sessions()[0]!.status, 'settled', 'the apply did not go on after the signal');
-  const rec = await ws.run(['recover']);
-  t.is(rec.code, 0, rec.stderr);
-  t.deepEqual(canon(ws.system()), pre);
-});
