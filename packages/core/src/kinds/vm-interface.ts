@@ -46,6 +46,8 @@ export const vmInterfaceDescriptor: Descriptor<'vmInterfaces'> = {
     { name: 'mtu', immutable: true },
   ],
   parents: (i) => [sourceRef(i), ref('domains', `${i.scope}/${i.domain}`)],
+  // Deleting a network or bridge leaves the interface in its VM's definition; only the VM takes it along.
+  deletedWith: (i) => [ref('domains', `${i.scope}/${i.domain}`)],
   create(i, ctx): StepDraft[] {
     const iface = attachable(i);
     const live = isRunning(i, ctx.live);

@@ -96,3 +96,16 @@ test('an undeclared route and address on a bridge wirestate deletes go with it; 
   t.deepEqual((del?.op as { ports?: readonly string[] }).ports, ['tap0']);
   t.true(p.steps.findIndex((s) => s.kind === 'routes') < p.steps.indexOf(del!), 'the route goes before its bridge');
 });
+
+test("deleting an owned libvirt network leaves a VM interface nobody declared in its VM", (t) => {
+  const live = state([], {
+    networks: { 's/old': { scope: 's', name: 'old', bridge: 'virbr9', active: true, owned: true } },
+    domains: { 's/vm1': { scope: 's', name: 'vm1', running: true } },
+    vmInterfaces: { 's/vm1/52:54:00:00:00:09': { scope: 's', domain: 'vm1', mac: '52:54:00:00:00:09', type: 'network', source: 'old', owned: false } },
+  });
+  const p = plan(state([]), live);
+  t.deepEqual(
+    p.changes.map((c) => [c.action, c.kind, c.id]),
+    [['delete', 'networks', 's/old']],
+  );
+});
