@@ -7,6 +7,7 @@ import type { Driver, Op, OpOf, OpOutcome, Scope, Scopes, State } from '@wiresta
 import { WirestateError, scopeOf } from '@wirestate/core';
 import { netlinkError } from './errors.ts';
 import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } from './execute.ts';
+import { fastEligible, runFastBatch } from './fast-batch.ts';
 import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
 import { RTM } from './constants.ts';
 import { linkIndexes, normalizeDump, type RawDump } from './normalize.ts';
@@ -32,6 +33,11 @@ export async function dumpPort(port: NetlinkPort): Promise<RawDump> {
   const routes = await port.dump(RTM.GETROUTE, routeDumpPayload());
   return { links, addresses, routes };
 }
+
+/** Op types a scope's worker can run whole. */
+const REMOTE_TYPES: ReadonlySet<string> = new Set(['link.create', 'link.delete', 'link.set', 'address.add', 'address.delete', 'route.add', 'route.delete']);
+
+const OK: OpOutcome = Object.freeze({ ok: true });
 
 function toOutcome(p: Promise<void>, op: Op): Promise<OpOutcome> {
   return p.then(
@@ -110,9 +116,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
    */
   function remoteScope(op: Op): ScopeContext | undefined {
     if (op.type === 'link.create' && op.link.peerScope !== undefined && op.link.peerScope !== op.link.scope) return undefined;
-    if (!['link.create', 'link.delete', 'link.set', 'address.add', 'address.delete', 'route.add', 'route.delete'].includes(op.type)) {
-      return undefined;
-    }
+    if (!REMOTE_TYPES.has(op.type)) return undefined;
     const ctx = ports.get(scopeOf(op));
     return ctx.port.remote !== undefined ? ctx : undefined;
   }
@@ -122,7 +126,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     // The worker changed links: the indexes this side cached may be stale.
     if (ops.some((op) => op.type === 'link.create' || op.type === 'link.delete')) ctx.indexes.clear();
     return wire.map((w) =>
-      w.ok ? { ok: true } : { ok: false, error: new WirestateError(w.kind, w.message, w.code !== undefined ? { code: w.code } : {}) },
+      w.ok ? OK : { ok: false, error: new WirestateError(w.kind, w.message, w.code !== undefined ? { code: w.code } : {}) },
     );
   }
 
@@ -171,51 +175,63 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     },
 
     async executeBatch(ops) {
-      const outcomes: Promise<OpOutcome>[] = new Array(ops.length);
+      // Outcomes are written by position; one promise per group of ops, never one per op.
+      const outcomes = new Array<OpOutcome | undefined>(ops.length);
+      const tasks: Promise<void>[] = [];
+      /** 1: the op is in a group run (worker, fast batch, group delete). */
+      const grouped = new Uint8Array(ops.length);
+      const settle = (at: readonly number[], run: Promise<readonly OpOutcome[]>): void => {
+        for (const i of at) grouped[i] = 1;
+        tasks.push(
+          run.then(
+            (r) => at.forEach((i, k) => (outcomes[i] = r[k]!)),
+            (err: unknown) => at.forEach((i) => (outcomes[i] = { ok: false, error: netlinkError(describeOp(ops[i]!), err) })),
+          ),
+        );
+      };
       const remote = new Map<ScopeContext, number[]>();
-      ops.forEach((op, i) => {
+      const fast = new Map<ScopeContext, number[]>();
+      const deletes = new Map<string, number[]>();
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
         let ctx: ScopeContext | undefined;
         try {
           ctx = remoteScope(op);
+          if (ctx === undefined && REMOTE_TYPES.has(op.type)) {
+            const local = ports.get(scopeOf(op));
+            if (local.port.requestBatch !== undefined && fastEligible(local, op)) {
+              const at = fast.get(local);
+              if (at === undefined) fast.set(local, [i]);
+              else at.push(i);
+              continue;
+            }
+          }
         } catch (err) {
-          outcomes[i] = Promise.resolve({ ok: false, error: netlinkError(describeOp(op), err) });
-          return;
-        }
-        if (ctx === undefined) return;
-        const at = remote.get(ctx);
-        if (at === undefined) remote.set(ctx, [i]);
-        else at.push(i);
-      });
-      for (const [ctx, at] of remote) {
-        const done = runRemote(
-          ctx,
-          at.map((i) => ops[i]!),
-        ).catch((err: unknown) => at.map((i) => ({ ok: false, error: netlinkError(describeOp(ops[i]!), err) }) as const));
-        at.forEach((i, k) => (outcomes[i] = done.then((r) => r[k]!)));
-      }
-      const deletes = new Map<string, number[]>();
-      ops.forEach((op, i) => {
-        if (outcomes[i] !== undefined) return;
-        if (op.type === 'link.delete') {
-          const at = deletes.get(op.link.scope) ?? [];
-          at.push(i);
-          deletes.set(op.link.scope, at);
-        }
-      });
-      for (const [scope, at] of deletes) {
-        if (at.length < threshold) {
-          deletes.delete(scope);
+          outcomes[i] = { ok: false, error: netlinkError(describeOp(op), err) };
           continue;
         }
-        const grouped = deleteAsGroup(at.map((i) => ops[i] as OpOf<'link.delete'>)).catch((err: unknown) =>
-          at.map((i) => ({ ok: false, error: netlinkError(describeOp(ops[i]!), err) }) as const),
-        );
-        at.forEach((i, k) => (outcomes[i] = grouped.then((r) => r[k]!)));
+        if (ctx !== undefined) {
+          const at = remote.get(ctx);
+          if (at === undefined) remote.set(ctx, [i]);
+          else at.push(i);
+        } else if (op.type === 'link.delete') {
+          const at = deletes.get(op.link.scope);
+          if (at === undefined) deletes.set(op.link.scope, [i]);
+          else at.push(i);
+        }
       }
-      ops.forEach((op, i) => {
-        outcomes[i] ??= toOutcome(executeOp(x, op), op);
-      });
-      return Promise.all(outcomes);
+      for (const [ctx, at] of remote) settle(at, runRemote(ctx, at.map((i) => ops[i]!)));
+      for (const [ctx, at] of fast) settle(at, runFastBatch(x, ctx, at.map((i) => ops[i]!)));
+      for (const [, at] of deletes) {
+        if (at.length >= threshold) settle(at, deleteAsGroup(at.map((i) => ops[i] as OpOf<'link.delete'>)));
+      }
+      for (let i = 0; i < ops.length; i++) {
+        if (outcomes[i] !== undefined || grouped[i] === 1) continue;
+        const op = ops[i]!;
+        tasks.push(toOutcome(executeOp(x, op), op).then((o) => void (outcomes[i] = o)));
+      }
+      await Promise.all(tasks);
+      return outcomes as OpOutcome[];
     },
 
     close: () => ports.close(),

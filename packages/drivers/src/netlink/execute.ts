@@ -82,7 +82,7 @@ async function linkFieldsOf(ctx: ScopeContext, l: Partial<Link>): Promise<LinkFi
 }
 
 /** Deletes a link made by a failed creation; its own failure must not hide the first one. */
-async function undoCreate(ctx: ScopeContext, name: string): Promise<void> {
+export async function undoCreate(ctx: ScopeContext, name: string): Promise<void> {
   try {
     await ctx.port.request(delLinkRequest(name));
   } catch {
@@ -224,18 +224,26 @@ export async function setLink(x: ExecContext, op: OpOf<'link.set'>): Promise<voi
     try {
       await ctx.port.request(setLinkRequest(0, fields));
     } catch (err) {
-      if (errnoOf(err) !== 'EBUSY' || a.mac === undefined) throw err;
-      // A driver without IFF_LIVE_ADDR_CHANGE refuses a new MAC while the link runs.
-      await ctx.port.request(setLinkRequest(0, { name: op.name, up: false }));
-      try {
-        await ctx.port.request(setLinkRequest(0, { ...fields, up: a.up ?? true }));
-      } catch (retryErr) {
-        // The link was up when the kernel said EBUSY: a failed op leaves it up, as found.
-        await ctx.port.request(setLinkRequest(0, { name: op.name, up: true })).catch(() => undefined);
-        throw retryErr;
-      }
+      await afterSetLinkFailure(ctx, op, fields, err);
     }
   });
+}
+
+/**
+ * What follows a refused `ip link set`: a MAC refused with EBUSY (a driver without
+ * IFF_LIVE_ADDR_CHANGE refuses a new MAC while the link runs) is set with the link down,
+ * then up again; any other failure is rethrown.
+ */
+export async function afterSetLinkFailure(ctx: ScopeContext, op: OpOf<'link.set'>, fields: LinkFields, err: unknown): Promise<void> {
+  if (errnoOf(err) !== 'EBUSY' || op.attrs.mac === undefined) throw err;
+  await ctx.port.request(setLinkRequest(0, { name: op.name, up: false }));
+  try {
+    await ctx.port.request(setLinkRequest(0, { ...fields, up: op.attrs.up ?? true }));
+  } catch (retryErr) {
+    // The link was up when the kernel said EBUSY: a failed op leaves it up, as found.
+    await ctx.port.request(setLinkRequest(0, { name: op.name, up: true })).catch(() => undefined);
+    throw retryErr;
+  }
 }
 
 /** `ip addr add|del CIDR dev DEV`. */

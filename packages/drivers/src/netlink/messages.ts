@@ -8,7 +8,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { WIRESTATE_RTPROT, WirestateError, type Route, type RouteScope } from '@wirestate/core';
-import { attr, attrStr, attrU32, ifinfomsg } from './attrs.ts';
+import { attr, attrStr, attrU32, ifinfomsg, zeroed } from './attrs.ts';
 import { AF_INET, AF_INET6, IFA, IFF_UP, IFLA, NLM_F, RTA, RTM, RTN_UNICAST, RT_SCOPE, RT_TABLE_MAIN } from './constants.ts';
 import { encodeLinkInfo, macBytes, type LinkInfoSpec } from './linkinfo.ts';
 import type { NlRequest } from './port.ts';
@@ -127,7 +127,7 @@ export function parseCidr(cidr: string): { family: number; addr: Buffer; len: nu
 export function addressRequest(action: 'add' | 'del', index: number, cidr: string): NlRequest {
   const { family, addr, len } = parseCidr(cidr);
   // ifaddrmsg: family, prefixlen, flags, scope, index (u32).
-  const head = Buffer.alloc(8);
+  const head = zeroed(8);
   head[0] = family;
   head[1] = len;
   head.writeUInt32LE(index >>> 0, 4);
@@ -158,7 +158,7 @@ export function effectiveRouteScope(route: Route): RouteScope {
 export function routeRequest(action: 'add' | 'del', route: Route, oif: number): NlRequest {
   const dst = routeDst(route.dst);
   // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags (u32).
-  const head = Buffer.alloc(12);
+  const head = zeroed(12);
   head[0] = dst.family;
   head[1] = dst.len;
   head[4] = RT_TABLE_MAIN;

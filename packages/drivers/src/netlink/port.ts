@@ -18,6 +18,16 @@ export interface NlRequest {
   readonly payload: Uint8Array;
 }
 
+/** What a batch sent with `requestBatch` came back with, by request position. */
+export interface BatchReplies {
+  /** 0: success; > 0: the kernel's errno; -1: never answered by the kernel (see `errors`). */
+  readonly errnos: Int32Array;
+  /** The first reply message payload of each request (an echoed link), if any. */
+  readonly echoes: (Uint8Array | undefined)[];
+  /** Local failures (datagram refused, socket closed) by request position. */
+  readonly errors: Map<number, Error>;
+}
+
 /** An op outcome as it crosses a process boundary (errors as plain data). */
 export type WireOutcome =
   | { readonly ok: true }
@@ -49,6 +59,12 @@ export interface NetlinkPort {
    * awaiting each other are pipelined up to the port's in-flight cap.
    */
   request(req: NlRequest): Promise<Uint8Array[]>;
+  /**
+   * Sends independent requests, in order, and resolves once every one is answered: one
+   * promise for the whole batch instead of one per request. Optional: ports without it are
+   * driven one `request` at a time.
+   */
+  requestBatch?(reqs: readonly NlRequest[]): Promise<BatchReplies>;
   /** Runs one dump (NLM_F_DUMP) and resolves with every message payload; dumps never overlap. */
   dump(type: number, payload: Uint8Array): Promise<Uint8Array[]>;
   /** Opens a namespace file where the socket lives and returns its fd, for IFLA_NET_NS_FD. */

@@ -14,7 +14,15 @@
 import { closeSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
 import { RawNetlinkSocket } from 'netlink';
-import { DEFAULT_RECV_BUFFER, Semaphore, inFlightCap, type NetlinkPort, type NlRequest, type SocketOptions } from './port.ts';
+import {
+  DEFAULT_RECV_BUFFER,
+  Semaphore,
+  inFlightCap,
+  type BatchReplies,
+  type NetlinkPort,
+  type NlRequest,
+  type SocketOptions,
+} from './port.ts';
 
 const NETLINK_ROUTE = 0;
 const NLM_F_REQUEST = 0x1;
@@ -57,6 +65,24 @@ interface Queued {
   readonly dump: boolean;
 }
 
+/** Not answered yet (errnos are ≥ -1 once answered). */
+const UNANSWERED = -2;
+
+/**
+ * A batch sent with `requestBatch`: consecutive sequence numbers from `seq0`, outcomes
+ * written by position, one promise for all — no per-request object, closure or promise.
+ */
+interface Group {
+  readonly seq0: number;
+  readonly reqs: readonly NlRequest[];
+  /** Position of the next request to send. */
+  next: number;
+  /** Requests not answered yet. */
+  left: number;
+  readonly replies: BatchReplies;
+  readonly resolve: (r: BatchReplies) => void;
+}
+
 /** Counters of what the socket did, for benchmarks and tests. */
 export interface SocketStats {
   /** Requests sent (dumps included). */
@@ -80,7 +106,9 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
   const maxInFlight = options.maxInFlight ?? inFlightCap(granted);
   const portId = sock.address().port;
   const pending = new Map<number, Pending>();
-  const queue: Queued[] = [];
+  const queue: (Queued | Group)[] = [];
+  /** Groups with requests not answered yet, oldest first. */
+  const groups: Group[] = [];
   /**
    * Requests sent without NLM_F_ACK, in send order. The kernel handles the messages of a
    * socket one after the other and answers a failure even without the flag, so the reply
@@ -104,13 +132,75 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     });
   }
 
+  function isGroup(q: Queued | Group): q is Group {
+    return 'seq0' in q;
+  }
+
+  /** The group request `s` belongs to, if any. */
+  function groupOf(s: number): Group | undefined {
+    for (const g of groups) if (((s - g.seq0) >>> 0) < g.reqs.length) return g;
+    return undefined;
+  }
+
+  /** Cuts the next datagram of a group: headers and payloads written into one buffer. */
+  function sendGroup(g: Group): void {
+    const n = Math.min(g.reqs.length - g.next, MAX_PER_DATAGRAM, maxInFlight - inFlight);
+    const from = g.next;
+    let size = 0;
+    for (let k = from; k < from + n; k++) size += NLMSG_HDRLEN + ((g.reqs[k]!.payload.length + 3) & ~3);
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    for (let k = from; k < from + n; k++) {
+      const r = g.reqs[k]!;
+      const s = (g.seq0 + k) >>> 0;
+      const last = k === from + n - 1;
+      // Only the last request of a datagram asks for an acknowledgement (see `unacked`).
+      if (!last) unacked.push(s);
+      buf.writeUInt32LE(NLMSG_HDRLEN + r.payload.length, off);
+      buf.writeUInt16LE(r.type, off + 4);
+      buf.writeUInt16LE(NLM_F_REQUEST | r.flags | (last ? NLM_F_ACK : 0), off + 6);
+      buf.writeUInt32LE(s, off + 8);
+      buf.writeUInt32LE(portId, off + 12);
+      buf.set(r.payload, off + NLMSG_HDRLEN);
+      const end = off + NLMSG_HDRLEN + r.payload.length;
+      off += NLMSG_HDRLEN + ((r.payload.length + 3) & ~3);
+      if (end !== off) buf.fill(0, end, off);
+    }
+    g.next += n;
+    if (g.next === g.reqs.length) queue.shift();
+    inFlight += n;
+    stats.datagrams++;
+    stats.requests += n;
+    if (inFlight > stats.peakInFlight) stats.peakInFlight = inFlight;
+    sock.send(buf, {}, (err) => {
+      if (err === undefined) return;
+      for (let k = from; k < from + n; k++) {
+        const s = (g.seq0 + k) >>> 0;
+        const at = unacked.indexOf(s);
+        if (at !== -1) unacked.splice(at, 1);
+        finish(s, err);
+      }
+    });
+  }
+
   function pump(): void {
     while (queue.length > 0 && inFlight < maxInFlight) {
+      const head = queue[0]!;
+      if (isGroup(head)) {
+        sendGroup(head);
+        continue;
+      }
       // A dump goes alone; other requests fill a datagram up to the in-flight budget.
       let n = 0;
-      if (queue[0]!.dump) n = 1;
-      else while (n < queue.length && n < MAX_PER_DATAGRAM && inFlight + n < maxInFlight && !queue[n]!.dump) n++;
-      const batch = queue.splice(0, n);
+      if (head.dump) n = 1;
+      else {
+        while (n < queue.length && n < MAX_PER_DATAGRAM && inFlight + n < maxInFlight) {
+          const q = queue[n]!;
+          if (isGroup(q) || q.dump) break;
+          n++;
+        }
+      }
+      const batch = queue.splice(0, n) as Queued[];
       inFlight += n;
       stats.datagrams++;
       stats.requests += n;
@@ -144,18 +234,41 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     }
   }
 
-  function finish(s: number, err?: Error): void {
+  /** Request `s` is answered: success, a kernel errno (`errno`), or a local failure (`err`). */
+  function finish(s: number, err?: Error, errno = 0): void {
     const p = pending.get(s);
-    if (p === undefined) return;
-    pending.delete(s);
+    if (p !== undefined) {
+      pending.delete(s);
+      inFlight--;
+      if (err === undefined && errno === 0) p.resolve(p.messages);
+      else p.reject(err ?? rejection(errno));
+      return;
+    }
+    const g = groupOf(s);
+    if (g === undefined) return;
+    const k = (s - g.seq0) >>> 0;
+    if (g.replies.errnos[k] !== UNANSWERED) return;
     inFlight--;
-    if (err === undefined) p.resolve(p.messages);
-    else p.reject(err);
+    if (err !== undefined) {
+      g.replies.errnos[k] = -1;
+      g.replies.errors.set(k, err);
+    } else g.replies.errnos[k] = errno;
+    if (--g.left === 0) {
+      groups.splice(groups.indexOf(g), 1);
+      g.resolve(g.replies);
+    }
+  }
+
+  /** Whether request `s` still waits for its answer. */
+  function waiting(s: number): boolean {
+    if (pending.has(s)) return true;
+    const g = groupOf(s);
+    return g !== undefined && g.replies.errnos[(s - g.seq0) >>> 0] === UNANSWERED;
   }
 
   /** The kernel answered request `s`: requests sent before it without an acknowledgement are done. */
   function settleUpTo(s: number): void {
-    while (unacked.length > 0 && unacked[0] !== s && pending.has(s)) {
+    while (unacked.length > 0 && unacked[0] !== s && waiting(s)) {
       const first = unacked[0]!;
       // Sequence numbers grow by one per request (mod 2^32): anything sent before `s` is older.
       if (((s - first) >>> 0) > 0x7fffffff) break;
@@ -176,20 +289,37 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
       if (type === NLMSG_ERROR) {
         const errno = -buf.readInt32LE(pos + NLMSG_HDRLEN);
         settleUpTo(s);
-        finish(s, errno === 0 ? undefined : rejection(errno));
+        finish(s, undefined, errno);
       } else if (type === NLMSG_DONE) {
         finish(s);
       } else {
-        pending.get(s)?.messages.push(buf.subarray(pos + NLMSG_HDRLEN, pos + len));
+        const p = pending.get(s);
+        if (p !== undefined) p.messages.push(buf.subarray(pos + NLMSG_HDRLEN, pos + len));
+        else {
+          const g = groupOf(s);
+          const k = g === undefined ? 0 : (s - g.seq0) >>> 0;
+          if (g !== undefined && g.replies.echoes[k] === undefined) g.replies.echoes[k] = buf.subarray(pos + NLMSG_HDRLEN, pos + len);
+        }
       }
       pos += (len + 3) & ~3;
     }
     pump();
   });
-  sock.on('error', (err) => {
+  /** Fails every request still waiting, singles and groups alike. */
+  function failAll(err: Error): void {
     unacked.length = 0;
     for (const s of [...pending.keys()]) finish(s, err);
-  });
+    for (const g of [...groups]) {
+      for (let k = 0; k < g.reqs.length; k++) {
+        if (g.replies.errnos[k] !== UNANSWERED) continue;
+        // Never sent: it does not count as in flight.
+        if (k >= g.next) inFlight++;
+        finish((g.seq0 + k) >>> 0, err);
+      }
+    }
+  }
+
+  sock.on('error', failAll);
 
   function submit(type: number, flags: number, payload: Uint8Array, dump: boolean): Promise<Uint8Array[]> {
     if (closed) return Promise.reject(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
@@ -201,8 +331,29 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     return done;
   }
 
+  function requestBatch(reqs: readonly NlRequest[]): Promise<BatchReplies> {
+    const errnos = new Int32Array(reqs.length).fill(UNANSWERED);
+    const replies: BatchReplies = { errnos, echoes: new Array<Uint8Array | undefined>(reqs.length), errors: new Map() };
+    if (reqs.length === 0) return Promise.resolve(replies);
+    if (closed) {
+      const err = Object.assign(new Error('netlink socket closed'), { code: 'EBADF' });
+      errnos.fill(-1);
+      for (let k = 0; k < reqs.length; k++) replies.errors.set(k, err);
+      return Promise.resolve(replies);
+    }
+    const seq0 = (seq + 1) >>> 0;
+    seq = (seq + reqs.length) >>> 0;
+    return new Promise((resolve) => {
+      const g: Group = { seq0, reqs, next: 0, left: reqs.length, replies, resolve };
+      groups.push(g);
+      queue.push(g);
+      schedule();
+    });
+  }
+
   return {
     maxInFlight,
+    requestBatch,
     stats,
     request: (req: NlRequest) => submit(req.type, NLM_F_REQUEST | req.flags, req.payload, false),
     // A dump's replies are multipart messages ended by NLMSG_DONE; one dump at a time per socket.
@@ -211,10 +362,8 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     closeFd: async (fd) => closeSync(fd),
     close: async () => {
       closed = true;
-      unacked.length = 0;
       queue.length = 0;
-      const err = Object.assign(new Error('netlink socket closed'), { code: 'EBADF' });
-      for (const s of [...pending.keys()]) finish(s, err);
+      failAll(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
       sock.close();
     },
   };

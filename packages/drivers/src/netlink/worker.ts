@@ -51,10 +51,12 @@ function flush(): void {
   send!({ t: 'res', results } satisfies FromWorker);
 }
 
+const OK: WireOutcome = { ok: true };
+
 async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<readonly WireOutcome[]> {
   const outcomes = await driverFor(m.scope).executeBatch!(m.ops);
   return outcomes.map((o) =>
-    o.ok ? { ok: true } : { ok: false, kind: o.error.kind, message: o.error.message, ...(o.error.code !== undefined && { code: o.error.code }) },
+    o.ok ? OK : { ok: false, kind: o.error.kind, message: o.error.message, ...(o.error.code !== undefined && { code: o.error.code }) },
   );
 }
 
