@@ -4,6 +4,7 @@ import { ValidationError, type Issue } from '../errors.ts';
 import type { RawIssue } from './collector.ts';
 import { LIMITS } from './limits.ts';
 import { locateIn } from './locate.ts';
+import { parsePlainYaml } from './plain-yaml.ts';
 import type { Topology } from './types.ts';
 import { checkTopology } from './validate.ts';
 
@@ -19,6 +20,12 @@ export function parseTopology(text: string, file: string): Topology {
   const at = (line: number, col: number) => ({ file, line, col });
   if (text.length > LIMITS.maxDocumentChars) {
     throw new ValidationError([{ code: 'too_large', path: [], message: `document of ${text.length} characters exceeds the limit of ${LIMITS.maxDocumentChars}`, location: at(1, 1) }]);
+  }
+  // A plain, valid document needs no positions: the fast parse is enough.
+  const plain = parsePlainYaml(text);
+  if (plain !== undefined) {
+    const result = checkTopology(plain.value);
+    if (result.ok) return result.topology;
   }
   const lines = new LineCounter();
   let doc: Document.Parsed;

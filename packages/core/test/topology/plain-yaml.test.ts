@@ -1,0 +1,77 @@
+/**
+ * The fast parse of plain documents means exactly what the positional parse means: every
+ * fixture and example it accepts, and generated documents full of scalars whose type
+ * depends on the YAML schema, give deep-equal values through both.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import fc from 'fast-check';
+import { parseDocument } from 'yaml';
+import { parsePlainYaml } from '../../src/topology/plain-yaml.ts';
+
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/** The value the positional parser gives, or undefined when it reports any error. */
+function positional(text: string): { value: unknown } | undefined {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  if (doc.errors.length > 0) return undefined;
+  return { value: doc.toJS({ maxAliasCount: 100 }) };
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return yamlFiles(p);
+    return name.endsWith('.yaml') ? [p] : [];
+  });
+}
+
+test('every fixture and example the fast parse accepts has the value the positional parse gives', (t) => {
+  const files = [...yamlFiles(join(ROOT, 'packages/fixtures')), ...yamlFiles(join(ROOT, 'docs/examples')), ...yamlFiles(join(ROOT, 'packages/core/test'))];
+  let accepted = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const fast = parsePlainYaml(text);
+    if (fast === undefined) continue;
+    accepted++;
+    t.deepEqual(fast, positional(text), file);
+  }
+  t.log(`${accepted} of ${files.length} files take the fast parse`);
+  t.true(accepted > files.length / 2, 'plain documents are the common case');
+});
+
+// Scalars whose meaning differs between YAML 1.1, 1.2 and parser defaults.
+const TRICKY = [
+  '0o17', '0x1F', '0b101', '010', '1_000', '+12', '-0', '.5', '5.', '1e3', '1E-3', '.inf', '-.Inf', '.NaN', '.nan', 'nan',
+  '1:20', '52:54:00:12:34:56', 'yes', 'no', 'on', 'off', 'y', 'True', 'TRUE', 'tRue', 'false', '~', 'null', 'Null', 'NULL', 'nUll',
+  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '10.0.0.1/24', 'fe80::1', '0x', '0o8', '00', '-', '"1"', "'true'", '""', '12 # comment',
+];
+
+test('tricky scalars, as values and keys, mean the same through both parsers', (t) => {
+  let compared = 0;
+  const scalar = fc.oneof(fc.constantFrom(...TRICKY), fc.stringMatching(/^[A-Za-z0-9 ._:/+-]{0,12}$/));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(scalar, scalar), { minLength: 1, maxLength: 6 }), fc.boolean(), (pairs, flow) => {
+      const keys = new Set<string>();
+      const lines = pairs.filter(([k]) => k.trim() !== '' && !keys.has(k) && keys.add(k)).map(([k, v]) => `${k}: ${v}`);
+      const text = flow ? `{${lines.join(', ')}}\n` : `${lines.join('\n')}\n`;
+      const fast = parsePlainYaml(text);
+      if (fast === undefined) return;
+      const slow = positional(text);
+      if (slow === undefined) throw new Error(`the fast parse accepted what the positional parse rejects:\n${text}`);
+      t.deepEqual(fast, slow, text);
+      compared++;
+    }),
+    { numRuns: 2000, seed: 20261128 },
+  );
+  t.log(`${compared} of 2000 generated documents compared`);
+  t.true(compared > 1000, 'most generated documents are plain enough for the fast parse');
+});
+
+test('documents the fast parse must leave to the positional parse are declined', (t) => {
+  for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\na: 2\n', '? [a]\n: 1\n', '{[a]: 1}\n', '~: 1\n', 'a: [\n']) {
+    t.is(parsePlainYaml(text), undefined, text);
+  }
+});
