@@ -61,3 +61,38 @@ rootTest('a batch of 250 independent ops runs pipelined and reports each failure
   t.deepEqual(Object.keys(final.links ?? {}), ['pod/decoy0'], 'only the unowned decoy is left');
   t.deepEqual(final.links, { 'pod/decoy0': { ...before.links!['pod/decoy0']!, mtu: 1425 } });
 });
+
+rootTest('in one batch a creation whose ownership mark is refused is undone and reported, a refused veth leaves the link it collided with unmarked, and a malformed address fails alone', async (t) => {
+  const ns = makeNetns(t, 'nlbatch2');
+  ipIn(ns, 'link', 'add', 'name', 'decoy1', 'type', 'bridge');
+  const driver = createNetlinkDriver({ scopes: [{ name: scope, netns: ns }] });
+  t.teardown(() => driver.close?.());
+  const before = await driver.snapshot([{ name: scope, netns: ns }]);
+
+  const ops: Op[] = [
+    { type: 'link.create', link: { scope, name: 'okbr0', kind: 'bridge', up: true } },
+    // A bridge takes its MTU with the mark (see createLink); 70000 is beyond any bridge's maximum.
+    { type: 'link.create', link: { scope, name: 'badbr0', kind: 'bridge', mtu: 70000 } },
+    { type: 'link.create', link: { scope, name: 'okv0', kind: 'veth', peer: 'okv1' } },
+    { type: 'link.create', link: { scope, name: 'decoy1', kind: 'veth', peer: 'decoyp1' } },
+    { type: 'address.add', address: { scope, dev: 'decoy1', cidr: '10.300.0.1/24' } },
+    { type: 'address.add', address: { scope, dev: 'decoy1', cidr: '10.203.0.1/24' } },
+  ];
+  const outcomes = await driver.executeBatch!(ops);
+  t.deepEqual(
+    outcomes.map((o) => (o.ok ? 'ok' : `${o.error.kind} ${o.error.code ?? ''}`.trim())),
+    ['ok', 'invalid_argument EINVAL', 'ok', 'conflict EEXIST', 'invalid_argument', 'ok'],
+  );
+  const message = (i: number): string => (outcomes[i]!.ok ? '' : outcomes[i]!.error.message);
+  t.regex(message(1), /^creating bridge badbr0 in scope pod: /);
+  t.regex(message(3), /^creating veth decoy1 in scope pod: /);
+  t.regex(message(4), /^adding address 10\.300\.0\.1\/24 to decoy1 in scope pod: /);
+
+  const after = await driver.snapshot([{ name: scope, netns: ns }]);
+  t.is(after.links?.['pod/badbr0'], undefined, 'the creation whose mark failed is undone');
+  t.like(after.links?.['pod/okbr0'], { kind: 'bridge', up: true, owned: true });
+  t.like(after.links?.['pod/okv0'], { kind: 'veth', peer: 'okv1', owned: true });
+  t.like(after.links?.['pod/okv1'], { kind: 'veth', peer: 'okv0', owned: true });
+  t.deepEqual(after.links?.['pod/decoy1'], before.links?.['pod/decoy1'], 'the link a refused creation collided with is left as found');
+  t.is(after.links?.['pod/decoyp1'], undefined);
+});

@@ -36,3 +36,20 @@ test('a request made after the previous batch was answered goes out in a datagra
   t.is((err as { code?: string } | undefined)?.code, 'ENODEV');
   t.is(port.stats.datagrams, 2);
 });
+
+test('a batch sent with requestBatch leaves 32 to a datagram and answers every request at its position with one promise', async (t) => {
+  const port = socketPort();
+  t.teardown(() => port.close());
+  const names = Array.from({ length: 70 }, (_, i) => (i % 9 === 4 ? `wsmissing${i}` : 'lo'));
+  const replies = await port.requestBatch!(names.map((n) => getLinkRequest(n)));
+  t.deepEqual(
+    names.map((_, k) => (replies.errnos[k] === 0 ? `index ${indexOfLinkPayload(replies.echoes[k]!)}` : replies.errnos[k])),
+    names.map((n) => (n === 'lo' ? 'index 1' : 19)),
+  );
+  t.is(replies.errors.size, 0);
+  t.is(port.stats.requests, 70);
+  t.is(port.stats.datagrams, 3);
+  // Single requests still work after a batch on the same socket.
+  const [first] = await port.request(getLinkRequest('lo'));
+  t.is(indexOfLinkPayload(first!), 1);
+});
