@@ -122,12 +122,14 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   }
 
   async function runRemote(ctx: ScopeContext, ops: readonly Op[]): Promise<OpOutcome[]> {
-    const wire = await ctx.port.remote!.executeOps(ctx.scope, ops);
+    const { failures } = await ctx.port.remote!.executeOps(ctx.scope, ops);
     // The worker changed links: the indexes this side cached may be stale.
     if (ops.some((op) => op.type === 'link.create' || op.type === 'link.delete')) ctx.indexes.clear();
-    return wire.map((w) =>
-      w.ok ? OK : { ok: false, error: new WirestateError(w.kind, w.message, w.code !== undefined ? { code: w.code } : {}) },
-    );
+    const outcomes = new Array<OpOutcome>(ops.length).fill(OK);
+    for (const { at, outcome: w } of failures) {
+      outcomes[at] = { ok: false, error: new WirestateError(w.kind, w.message, w.code !== undefined ? { code: w.code } : {}) };
+    }
+    return outcomes;
   }
 
   return {

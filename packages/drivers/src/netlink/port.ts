@@ -34,12 +34,23 @@ export type WireOutcome =
   | { readonly ok: false; readonly kind: ErrorKind; readonly message: string; readonly code?: string };
 
 /**
+ * Outcomes of a batch run next to the socket: every op succeeded but those listed by
+ * position — a wave of thousands of successes crosses the process boundary as one number.
+ */
+export interface WireOutcomes {
+  /** Ops in the batch. */
+  readonly count: number;
+  /** The failed ops, by position in the batch. */
+  readonly failures: readonly { readonly at: number; readonly outcome: Extract<WireOutcome, { ok: false }> }[];
+}
+
+/**
  * Work a port can do next to its socket, saving a round trip per request: a whole batch of
  * single-scope ops, or the three dumps of a snapshot.
  */
 export interface RemoteExecution {
-  /** Executes independent ops of one scope next to the socket, outcomes in order. */
-  executeOps(scope: Scope, ops: readonly Op[]): Promise<readonly WireOutcome[]>;
+  /** Executes independent ops of one scope next to the socket. */
+  executeOps(scope: Scope, ops: readonly Op[]): Promise<WireOutcomes>;
   /** The three raw dumps of the namespace, one after the other. */
   dumpAll(scope: Scope): Promise<RawDump>;
   /**

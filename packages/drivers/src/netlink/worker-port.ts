@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
-import type { NetlinkPort, NlRequest, SocketOptions, WireOutcome } from './port.ts';
+import type { NetlinkPort, NlRequest, SocketOptions, WireOutcomes } from './port.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /** How to start the worker. */
@@ -138,7 +138,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
 
   return {
     remote: {
-      executeOps: (scope, ops) => call<readonly WireOutcome[]>({ t: 'exec', scope, ops }),
+      executeOps: (scope, ops) => call<WireOutcomes>({ t: 'exec', scope, ops }),
       dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
       snapshot: (scope, others) => call<Pick<State, 'links' | 'addresses' | 'routes'>>({ t: 'snapshot', scope, others }),
     },

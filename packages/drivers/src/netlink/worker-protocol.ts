@@ -2,7 +2,7 @@
 import type { Op, Scope, State } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
 import type { PeerNetns } from './peer-scopes.ts';
-import type { WireOutcome } from './port.ts';
+import type { WireOutcomes } from './port.ts';
 
 /** Driver → worker. */
 export type ToWorker =
@@ -21,7 +21,7 @@ export type ToWorker =
 
 /** One answer. */
 export type WorkerResult =
-  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | readonly WireOutcome[] | RawDump | Partial<State> }
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | WireOutcomes | RawDump | Partial<State> }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** Worker → driver: `ready` once the socket is open, then batches of results. */

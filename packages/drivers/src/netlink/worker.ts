@@ -7,7 +7,7 @@
  */
 import type { Scope } from '@wirestate/core';
 import { createNetlinkDriver, type NetlinkDriver } from './driver.ts';
-import type { NetlinkPort, WireOutcome } from './port.ts';
+import type { NetlinkPort, WireOutcome, WireOutcomes } from './port.ts';
 import { socketPort } from './socket-port.ts';
 import type { FromWorker, ToWorker, WorkerResult } from './worker-protocol.ts';
 
@@ -51,13 +51,15 @@ function flush(): void {
   send!({ t: 'res', results } satisfies FromWorker);
 }
 
-const OK: WireOutcome = { ok: true };
-
-async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<readonly WireOutcome[]> {
+async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<WireOutcomes> {
   const outcomes = await driverFor(m.scope).executeBatch!(m.ops);
-  return outcomes.map((o) =>
-    o.ok ? OK : { ok: false, kind: o.error.kind, message: o.error.message, ...(o.error.code !== undefined && { code: o.error.code }) },
-  );
+  const failures: { at: number; outcome: Extract<WireOutcome, { ok: false }> }[] = [];
+  outcomes.forEach((o, at) => {
+    if (o.ok) return;
+    const e = o.error;
+    failures.push({ at, outcome: { ok: false, kind: e.kind, message: e.message, ...(e.code !== undefined && { code: e.code }) } });
+  });
+  return { count: outcomes.length, failures };
 }
 
 function serve(m: ToWorker): void {
