@@ -99,3 +99,30 @@ test('EBUSY for anything but a MAC change is reported as is, without taking the 
   t.is(err?.code, 'EBUSY');
   t.true(link.up);
 });
+
+test('in a batch sent whole (requestBatch), a MAC refused with EBUSY takes the same down, set, up path and the batch reports success', async (t) => {
+  const link: FakeLink = { up: true, mac: '02:00:00:00:00:01' };
+  const { port, log } = refusingPort(link);
+  let batches = 0;
+  const batching: NetlinkPort = {
+    ...port,
+    // The fake kernel answers each request of the batch in order, like the socket port.
+    requestBatch: async (reqs) => {
+      batches++;
+      const errnos = new Int32Array(reqs.length);
+      for (let k = 0; k < reqs.length; k++) {
+        errnos[k] = await port.request(reqs[k]!).then(
+          () => 0,
+          (err: unknown) => (err as { errno: number }).errno,
+        );
+      }
+      return { errnos, echoes: new Array<Uint8Array | undefined>(reqs.length), errors: new Map() };
+    },
+  };
+  const driver = createNetlinkDriver({ scopes: [{ name: 'pod' }], portFactory: () => batching });
+  const outcomes = await driver.executeBatch!([{ type: 'link.set', scope: 'pod', name: 'tap0', attrs: { mac: '02:00:00:00:00:02' } }]);
+  t.deepEqual(outcomes, [{ ok: true }]);
+  t.is(batches, 1);
+  t.deepEqual(link, { up: true, mac: '02:00:00:00:00:02' });
+  t.deepEqual(log, ['address 02:00:00:00:00:02', 'down', 'address 02:00:00:00:00:02 up']);
+});
