@@ -27,7 +27,10 @@ export function workerCommand(netnsPath: string | undefined): { file: string; ar
   const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
   // Keep loader flags (tsx, export conditions) so the worker runs the same sources.
   const nodeArgs = process.execArgv.filter((a) => /^--(import|require|loader|experimental-loader|conditions)\b/.test(a));
-  if (entry.endsWith('.ts') && !nodeArgs.some((a) => a.includes('tsx'))) nodeArgs.unshift('--import=tsx');
+  // Started from compiled code or a bare node: tsx resolved from here (not from the working
+  // directory, which may be anywhere), and the condition that maps packages to their sources.
+  if (entry.endsWith('.ts') && !nodeArgs.some((a) => a.includes('tsx'))) nodeArgs.unshift(`--import=${import.meta.resolve('tsx')}`);
+  if (entry.endsWith('.ts') && !nodeArgs.some((a) => a.startsWith('--conditions'))) nodeArgs.push('--conditions=wirestate-source');
   // Profiling hook (`--cpu-prof`…): Node refuses such flags in NODE_OPTIONS.
   nodeArgs.push(...(process.env.WIRESTATE_NL_WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''));
   const node = [process.execPath, ...nodeArgs, entry];
