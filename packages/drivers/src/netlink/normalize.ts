@@ -41,7 +41,8 @@ export interface RawDump {
 }
 
 /** One link as decoded from a dump, before names are resolved. */
-interface RawLink {
+/** The attributes of one link message that wirestate reads. */
+export interface RawLink {
   readonly index: number;
   readonly name: string;
   readonly flags: number;
@@ -78,7 +79,7 @@ export function formatIp(b: Uint8Array): string {
  * Decodes one RTM_NEWLINK payload. A link message carries ~40 attributes (1.3 KB for a
  * bridge); one pass reads the handful wirestate needs without materializing the rest.
  */
-function decodeLink(payload: Uint8Array): RawLink {
+export function decodeLink(payload: Uint8Array): RawLink {
   const b = buf(payload);
   const l: { -readonly [K in keyof RawLink]: RawLink[K] } = { index: b.readInt32LE(4), name: '', flags: b.readUInt32LE(8), info: {} };
   let pos = IFINFOMSG_LEN;

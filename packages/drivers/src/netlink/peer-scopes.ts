@@ -6,8 +6,8 @@
  */
 import { WIRESTATE_ALIAS } from '@wirestate/core';
 import { attrU32, ifinfomsg } from './attrs.ts';
-import { IFINFOMSG_LEN, IFLA, RTM } from './constants.ts';
-import type { RawDump } from './normalize.ts';
+import { RTM } from './constants.ts';
+import { decodeLink, type RawDump } from './normalize.ts';
 import type { NetlinkPort, NlRequest } from './port.ts';
 
 /** RTM_GETNSID and its attributes (linux/net_namespace.h). */
@@ -40,38 +40,13 @@ function buf(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Reads the attributes of a link payload that this module needs, in one pass. */
-function scanLink(payload: Uint8Array): { name?: string; alias?: string; link?: number; nsid?: number; kind?: string } {
-  const b = buf(payload);
-  const out: { name?: string; alias?: string; link?: number; nsid?: number; kind?: string } = {};
-  let pos = IFINFOMSG_LEN;
-  while (pos + 4 <= b.length) {
-    const len = b.readUInt16LE(pos);
-    if (len < 4 || pos + len > b.length) break;
-    const type = b.readUInt16LE(pos + 2) & 0x3fff;
-    const at = pos + 4;
-    const end = b[pos + len - 1] === 0 ? pos + len - 1 : pos + len;
-    if (type === IFLA.IFNAME) out.name = b.toString('utf8', at, end);
-    else if (type === IFLA.IFALIAS) out.alias = b.toString('utf8', at, end);
-    else if (type === IFLA.LINK) out.link = b.readUInt32LE(at);
-    else if (type === IFLA.LINK_NETNSID) out.nsid = b.readInt32LE(at);
-    else if (type === IFLA.LINKINFO) {
-      // IFLA_INFO_KIND comes first in IFLA_LINKINFO.
-      const klen = b.readUInt16LE(at);
-      if ((b.readUInt16LE(at + 2) & 0x3fff) === 1 && klen > 4) out.kind = b.toString('utf8', at + 4, at + klen).replace(/\0+$/, '');
-    }
-    pos += (len + 3) & ~3;
-  }
-  return out;
-}
-
 /** Owned veths of a link dump whose peer is in another namespace (IFLA_LINK_NETNSID present). */
 export function crossNetnsVeths(links: readonly Uint8Array[]): CrossVeth[] {
   const out: CrossVeth[] = [];
   for (const p of links) {
-    const l = scanLink(p);
-    if (l.kind === 'veth' && l.alias === WIRESTATE_ALIAS && l.nsid !== undefined && l.nsid >= 0 && l.link !== undefined) {
-      out.push({ index: buf(p).readInt32LE(4), nsid: l.nsid, peerIndex: l.link });
+    const l = decodeLink(p);
+    if (l.info.kind === 'veth' && l.alias === WIRESTATE_ALIAS && l.linkNetnsid !== undefined && l.linkNetnsid >= 0 && l.link !== undefined) {
+      out.push({ index: l.index, nsid: l.linkNetnsid, peerIndex: l.link });
     }
   }
   return out;
@@ -133,7 +108,7 @@ export async function remotePeers(port: NetlinkPort, raw: RawDump, others: reado
       if (scope === undefined) return;
       try {
         const [reply] = await port.request(getLinkInNsidRequest(v.peerIndex, v.nsid));
-        const name = reply === undefined ? undefined : scanLink(reply).name;
+        const name = reply === undefined ? undefined : decodeLink(reply).name || undefined;
         if (name !== undefined) out.set(v.index, { name, scope });
       } catch {
         // The peer vanished between the dump and this request: the next snapshot tells.
