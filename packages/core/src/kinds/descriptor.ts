@@ -90,6 +90,8 @@ export interface Descriptor<K extends ResourceKind> {
    * takes it along), so the plan deletes it explicitly with an inverse; default: all parents.
    */
   deletedWith?(r: ResourceOf<K>, live: LiveIndex): readonly string[];
+  /** Keys under which other descriptors find a live record of this kind (a port under its bridge). */
+  lookupKeys?(r: ResourceOf<K>): readonly string[];
   /** Steps creating `r`. */
   create(r: ResourceOf<K>, ctx: PlanContext): readonly StepDraft[];
   /** Steps deleting live `r`. */

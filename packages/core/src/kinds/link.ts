@@ -2,7 +2,7 @@
 import type { LinkAttrs } from '../model/ops.ts';
 import { WIRESTATE_ALIAS, type Link } from '../model/state.ts';
 import type { Descriptor, FieldChange, PlanContext, StepDraft } from './descriptor.ts';
-import type { LiveIndex } from './live-index.ts';
+import { bridgeKey, type LiveIndex } from './live-index.ts';
 import { bare, compact, ipCmd } from './shared.ts';
 import { exists, gone, linkUp, macFree, ref, unused } from './tokens.ts';
 
@@ -80,7 +80,8 @@ function fieldTokens(l: Link, c: FieldChange): Pick<StepDraft, 'requires' | 'pro
 function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
   if (bridge.kind !== 'bridge') return [];
   return ctx.index
-    .portsOf(bridge.scope, bridge.name)
+    .find(KIND, bridgeKey(bridge.scope, bridge.name))
+    .map((f) => f.r as Link)
     .filter((p) => ctx.desired.links[linkId(p.scope, p.name)]?.master === undefined && !ctx.removed.has(ref(KIND, linkId(p.scope, p.name))))
     .map((p) => p.name)
     .sort();
@@ -178,8 +179,8 @@ export const linkDescriptor: Descriptor<'links'> = {
   parents(l: Link, live: LiveIndex) {
     const out: string[] = [];
     if (l.master) {
-      const bridgeNet = live.networkOfBridge(l.scope, l.master);
-      out.push(bridgeNet !== undefined ? ref('networks', bridgeNet) : ref(KIND, linkId(l.scope, l.master)));
+      const bridgeNet = live.find('networks', bridgeKey(l.scope, l.master))[0];
+      out.push(bridgeNet !== undefined ? ref('networks', bridgeNet.id) : ref(KIND, linkId(l.scope, l.master)));
     }
     if (l.parent !== undefined) out.push(ref(KIND, linkId(l.scope, l.parent)));
     return out;
@@ -187,6 +188,7 @@ export const linkDescriptor: Descriptor<'links'> = {
   // A macvtap/macvlan goes with its lower device; a bridge port outlives its bridge (the
   // kernel releases it, and the bridge's delete op carries it back on rollback).
   deletedWith: (l) => (l.parent !== undefined ? [ref(KIND, linkId(l.scope, l.parent))] : []),
+  lookupKeys: (l) => (l.master ? [bridgeKey(l.scope, l.master)] : []),
   create: createSteps,
   delete: deleteSteps,
   update(desired, _live, changes) {

@@ -2,6 +2,7 @@
 import type { Network } from '../model/state.ts';
 import type { Descriptor, StepDraft } from './descriptor.ts';
 import { linkId } from './link.ts';
+import { bridgeKey } from './live-index.ts';
 import { bare, subnetOf, virshCmd } from './shared.ts';
 import { exists, gone, linkUp, running, subnetFree, unused } from './tokens.ts';
 
@@ -64,6 +65,7 @@ export const networkDescriptor: Descriptor<'networks'> = {
     { name: 'autostart' },
   ],
   parents: () => [],
+  lookupKeys: (n) => [bridgeKey(n.scope, n.bridge)],
   create(n): StepDraft[] {
     const id = networkId(n.scope, n.name);
     const defined = { ...bare(n), active: undefined, autostart: undefined };
