@@ -32,17 +32,7 @@ export function withinLimits(input: unknown, issues: Collector): boolean {
         ok = false;
         return;
       }
-      for (let i = 0; i < value.length && !exhausted; i++) {
-        const item: unknown = value[i];
-        // Scalars need no visit of their own beyond the count.
-        if (item === null || typeof item !== 'object') {
-          nodes++;
-          continue;
-        }
-        path.push(i);
-        visit(item, depth + 1);
-        path.pop();
-      }
+      for (let i = 0; i < value.length && !exhausted; i++) child(value[i], i, depth);
       return;
     }
     const keys = Object.keys(value);
@@ -58,15 +48,18 @@ export function withinLimits(input: unknown, issues: Collector): boolean {
         ok = false;
         continue;
       }
-      const item: unknown = (value as Record<string, unknown>)[key];
-      if (item === null || typeof item !== 'object') {
-        nodes++;
-        continue;
-      }
-      path.push(key);
-      visit(item, depth + 1);
-      path.pop();
+      child((value as Record<string, unknown>)[key], key, depth);
     }
+  };
+  // Scalars need no visit of their own beyond the count.
+  const child = (item: unknown, key: string | number, depth: number): void => {
+    if (item === null || typeof item !== 'object') {
+      nodes++;
+      return;
+    }
+    path.push(key);
+    visit(item, depth + 1);
+    path.pop();
   };
   visit(input, 0);
   if (exhausted) {
