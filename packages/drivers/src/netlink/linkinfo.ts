@@ -3,7 +3,7 @@
  * and its kind-specific data (veth peer, macvlan mode, tun type).
  */
 import type { MacvlanMode } from '@wirestate/core';
-import { attr, attrStr, attrU32, ifinfomsg, parseAttrs, u32 } from './attrs.ts';
+import { attr, attrStr, attrU32, ifinfomsg } from './attrs.ts';
 import { IFF_TAP, IFF_TUN, IFF_UP, IFLA, IFLA_INFO, IFLA_MACVLAN_MODE, IFLA_TUN_TYPE, VETH_INFO_PEER } from './constants.ts';
 
 /** MACVLAN_MODE_* values by model name. */
@@ -19,8 +19,6 @@ const MACVLAN_MODES: Readonly<Record<MacvlanMode, number>> = {
 export interface LinkInfo {
   /** IFLA_INFO_KIND (`bridge`, `veth`, `tun`, `macvtap`…); absent for physical NICs. */
   readonly kind?: string;
-  /** IFLA_INFO_SLAVE_KIND (`bridge` for a bridge port). */
-  readonly slaveKind?: string;
   /** tun only: whether it is a layer-3 tun or a layer-2 tap. */
   readonly tunType?: 'tun' | 'tap';
   /** macvlan/macvtap only: the mode. */
@@ -54,27 +52,50 @@ export interface LinkInfoSpec {
 /** Decodes an IFLA_LINKINFO payload. */
 export function decodeLinkInfo(payload: Uint8Array): LinkInfo {
   const b = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return decodeLinkInfoAt(b, 0, b.length);
+}
+
+/** The first u32 or u8 of nested attribute `want` within `b[start, end)`, if present. */
+function nestedValue(b: Buffer, start: number, end: number, want: number, bytes: 1 | 4): number | undefined {
+  let pos = start;
+  while (pos + 4 <= end) {
+    const len = b[pos]! | (b[pos + 1]! << 8);
+    if (len < 4 || pos + len > end) break;
+    if (((b[pos + 2]! | (b[pos + 3]! << 8)) & 0x3fff) === want && len >= 4 + bytes) return bytes === 1 ? b[pos + 4]! : b.readUInt32LE(pos + 4);
+    pos += (len + 3) & ~3;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes the IFLA_LINKINFO attribute at `b[start, end)` in place: a snapshot reads one per
+ * link, so it walks the message's own bytes (no sub-buffer per attribute, strings read
+ * straight from the bytes) — cheap even before the JIT has warmed up.
+ */
+export function decodeLinkInfoAt(b: Buffer, start: number, end: number): LinkInfo {
   const out: { -readonly [K in keyof LinkInfo]: LinkInfo[K] } = {};
-  let data: Buffer | undefined;
-  let pos = 0;
-  while (pos + 4 <= b.length) {
-    const len = b.readUInt16LE(pos);
-    if (len < 4 || pos + len > b.length) break;
-    const type = b.readUInt16LE(pos + 2) & 0x3fff;
-    const end = b[pos + len - 1] === 0 ? pos + len - 1 : pos + len;
-    if (type === IFLA_INFO.KIND) out.kind = b.toString('utf8', pos + 4, end);
-    else if (type === IFLA_INFO.SLAVE_KIND) out.slaveKind = b.toString('utf8', pos + 4, end);
-    else if (type === IFLA_INFO.DATA) data = b.subarray(pos + 4, pos + len);
+  let dataAt = -1;
+  let dataEnd = -1;
+  let pos = start;
+  while (pos + 4 <= end) {
+    const len = b[pos]! | (b[pos + 1]! << 8);
+    if (len < 4 || pos + len > end) break;
+    const type = (b[pos + 2]! | (b[pos + 3]! << 8)) & 0x3fff;
+    if (type === IFLA_INFO.KIND) out.kind = b.toString(undefined, pos + 4, b[pos + len - 1] === 0 ? pos + len - 1 : pos + len);
+    else if (type === IFLA_INFO.DATA) {
+      dataAt = pos + 4;
+      dataEnd = pos + len;
+    }
     pos += (len + 3) & ~3;
   }
   // Only tun and macvlan/macvtap data matter; a bridge's holds ~40 attributes left unread.
-  if (out.kind === 'tun' && data !== undefined) {
-    const t = parseAttrs(data).get(IFLA_TUN_TYPE)?.[0];
+  if (dataAt < 0) return out;
+  if (out.kind === 'tun') {
+    const t = nestedValue(b, dataAt, dataEnd, IFLA_TUN_TYPE, 1);
     if (t === IFF_TAP) out.tunType = 'tap';
     else if (t === IFF_TUN) out.tunType = 'tun';
-  }
-  if ((out.kind === 'macvlan' || out.kind === 'macvtap') && data !== undefined) {
-    const m = u32(parseAttrs(data).get(IFLA_MACVLAN_MODE));
+  } else if (out.kind === 'macvlan' || out.kind === 'macvtap') {
+    const m = nestedValue(b, dataAt, dataEnd, IFLA_MACVLAN_MODE, 4);
     const mode = (Object.keys(MACVLAN_MODES) as MacvlanMode[]).find((k) => MACVLAN_MODES[k] === m);
     if (mode !== undefined) out.macvlanMode = mode;
   }

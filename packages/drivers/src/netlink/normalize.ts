@@ -23,12 +23,13 @@ import {
   IFINFOMSG_LEN,
   IFLA,
   RTA,
+  RTM,
   RTMSG_LEN,
   RTN_UNICAST,
   RTPROT_KERNEL,
   RT_TABLE_MAIN,
 } from './constants.ts';
-import { decodeLinkInfo, type LinkInfo } from './linkinfo.ts';
+import { decodeLinkInfoAt, type LinkInfo } from './linkinfo.ts';
 
 /** The three raw dumps of one namespace: message payloads without the netlink header. */
 export interface RawDump {
@@ -46,14 +47,20 @@ export interface RawLink {
   readonly index: number;
   readonly name: string;
   readonly flags: number;
-  readonly mac?: string;
-  readonly mtu?: number;
-  readonly link?: number;
-  readonly linkNetnsid?: number;
-  readonly master?: number;
-  readonly alias?: string;
+  readonly mac: string | undefined;
+  readonly mtu: number | undefined;
+  readonly link: number | undefined;
+  readonly linkNetnsid: number | undefined;
+  readonly master: number | undefined;
+  readonly alias: string | undefined;
   readonly info: LinkInfo;
 }
+
+/** The info of a link without IFLA_LINKINFO (a physical NIC, lo). */
+const NO_INFO: LinkInfo = Object.freeze({});
+
+/** struct nlmsghdr. */
+const NLMSG_HDRLEN = 16;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -65,9 +72,19 @@ function buf(b: Uint8Array): Buffer {
 
 /** Formats a hardware address as lowercase `aa:bb:…`. */
 export function formatMac(b: Uint8Array): string {
-  let out = HEX[b[0]!]!;
-  for (let i = 1; i < b.length; i++) out += `:${HEX[b[i]!]!}`;
+  return formatMacAt(b, 0, b.length);
+}
+
+/** Formats the hardware address in `b[start, end)`. */
+function formatMacAt(b: Uint8Array, start: number, end: number): string {
+  let out = HEX[b[start]!]!;
+  for (let i = start + 1; i < end; i++) out += ':' + HEX[b[i]!]!;
   return out;
+}
+
+/** The string attribute in `b[at, end)`, without its NUL (utf8, read by the native slice directly). */
+function textAt(b: Buffer, at: number, end: number): string {
+  return b.toString(undefined, at, b[end - 1] === 0 ? end - 1 : end);
 }
 
 /** Formats a 4- or 16-byte address; IPv6 in RFC 5952 compressed lowercase form. */
@@ -77,27 +94,42 @@ export function formatIp(b: Uint8Array): string {
 
 /**
  * Decodes one RTM_NEWLINK payload. A link message carries ~40 attributes (1.3 KB for a
- * bridge); one pass reads the handful wirestate needs without materializing the rest.
+ * bridge); one pass reads the handful wirestate needs without materializing the rest. A
+ * snapshot runs this once per link, mostly before the JIT has optimized it, so it reads
+ * bytes by index and makes no sub-buffer per attribute.
  */
 export function decodeLink(payload: Uint8Array): RawLink {
   const b = buf(payload);
-  const l: { -readonly [K in keyof RawLink]: RawLink[K] } = { index: b.readInt32LE(4), name: '', flags: b.readUInt32LE(8), info: {} };
+  // Every field present from the start: one object shape for all links.
+  const l: { -readonly [K in keyof RawLink]: RawLink[K] } = {
+    index: b.readInt32LE(4),
+    name: '',
+    flags: b.readUInt32LE(8),
+    mac: undefined,
+    mtu: undefined,
+    link: undefined,
+    linkNetnsid: undefined,
+    master: undefined,
+    alias: undefined,
+    info: NO_INFO,
+  };
   let pos = IFINFOMSG_LEN;
-  while (pos + 4 <= b.length) {
-    const len = b.readUInt16LE(pos);
-    if (len < 4 || pos + len > b.length) break;
-    const type = b.readUInt16LE(pos + 2) & 0x3fff;
+  const n = b.length;
+  while (pos + 4 <= n) {
+    const len = b[pos]! | (b[pos + 1]! << 8);
+    if (len < 4 || pos + len > n) break;
+    const type = (b[pos + 2]! | (b[pos + 3]! << 8)) & 0x3fff;
     const at = pos + 4;
     const end = pos + len;
     switch (type) {
       case IFLA.IFNAME:
-        l.name = b.toString('utf8', at, b[end - 1] === 0 ? end - 1 : end);
+        l.name = textAt(b, at, end);
         break;
       case IFLA.IFALIAS:
-        l.alias = b.toString('utf8', at, b[end - 1] === 0 ? end - 1 : end);
+        l.alias = textAt(b, at, end);
         break;
       case IFLA.ADDRESS:
-        if (end > at) l.mac = formatMac(b.subarray(at, end));
+        if (end > at) l.mac = formatMacAt(b, at, end);
         break;
       case IFLA.MTU:
         l.mtu = b.readUInt32LE(at);
@@ -112,7 +144,7 @@ export function decodeLink(payload: Uint8Array): RawLink {
         l.master = b.readUInt32LE(at);
         break;
       case IFLA.LINKINFO:
-        l.info = decodeLinkInfo(b.subarray(at, end));
+        l.info = decodeLinkInfoAt(b, at, end);
         break;
     }
     pos += (len + 3) & ~3;
@@ -237,6 +269,79 @@ function decodeRoute(scope: string, payload: Uint8Array, byIndex: ReadonlyMap<nu
   };
 }
 
+/** Calls `fn` with the type and payload of every netlink message of a datagram. */
+export function eachMessage(datagram: Uint8Array, fn: (type: number, payload: Buffer) => void): void {
+  const b = buf(datagram);
+  let pos = 0;
+  while (pos + NLMSG_HDRLEN <= b.length) {
+    const len = b.readUInt32LE(pos);
+    if (len < NLMSG_HDRLEN || pos + len > b.length) break;
+    fn(b[pos + 4]! | (b[pos + 5]! << 8), b.subarray(pos + NLMSG_HDRLEN, pos + len));
+    pos += (len + 3) & ~3;
+  }
+}
+
+/**
+ * Decodes the dumps of one namespace as they arrive, whole datagrams or single message
+ * payloads: links are decoded at once, so a snapshot's decoding runs while the rest of its
+ * dumps are still on their way; addresses and routes wait for every link (they name theirs
+ * by ifindex).
+ */
+export class DumpDecoder {
+  private readonly byIndex = new Map<number, RawLink>();
+  private readonly addresses: Uint8Array[] = [];
+  private readonly routes: Uint8Array[] = [];
+
+  /** One RTM_NEWLINK payload. */
+  link(payload: Uint8Array): void {
+    const l = decodeLink(payload);
+    this.byIndex.set(l.index, l);
+  }
+
+  /** One RTM_NEWADDR payload. */
+  address(payload: Uint8Array): void {
+    this.addresses.push(payload);
+  }
+
+  /** One RTM_NEWROUTE payload. */
+  route(payload: Uint8Array): void {
+    this.routes.push(payload);
+  }
+
+  /** Every message of a datagram received from a dump (other message types are ignored). */
+  datagram(d: Uint8Array): void {
+    eachMessage(d, (type, payload) => {
+      if (type === RTM.NEWLINK) this.link(payload);
+      else if (type === RTM.NEWADDR) this.address(payload);
+      else if (type === RTM.NEWROUTE) this.route(payload);
+    });
+  }
+
+  /**
+   * The links, addresses and routes of scope `scopeName`; `farPeers` (by ifindex) names
+   * the peers of veths whose other end is in another scope, which the dumps alone cannot.
+   */
+  finish(scopeName: string, farPeers?: ReadonlyMap<number, CrossScopePeer>): Pick<State, 'links' | 'addresses' | 'routes'> {
+    const byIndex = this.byIndex;
+    const links: Record<string, Link> = {};
+    for (const l of byIndex.values()) {
+      if (l.name === 'lo') continue;
+      links[linkId(scopeName, l.name)] = toLink(scopeName, l, byIndex, farPeers);
+    }
+    const addresses: Record<string, Address> = {};
+    for (const p of this.addresses) {
+      const a = decodeAddress(scopeName, p, byIndex);
+      if (a !== undefined) addresses[addressId(scopeName, a.dev, a.cidr)] = a;
+    }
+    const routes: Record<string, Route> = {};
+    for (const p of this.routes) {
+      const r = decodeRoute(scopeName, p, byIndex);
+      if (r !== undefined) routes[routeId(scopeName, r.dst, r.dev, r.metric!)] = r;
+    }
+    return { links, addresses, routes };
+  }
+}
+
 /**
  * Turns the raw dumps of one namespace into the links, addresses and routes of scope
  * `scopeName`; `farPeers` (by ifindex) names the peers of veths whose other end is in
@@ -247,27 +352,11 @@ export function normalizeDump(
   scopeName: string,
   farPeers?: ReadonlyMap<number, CrossScopePeer>,
 ): Pick<State, 'links' | 'addresses' | 'routes'> {
-  const byIndex = new Map<number, RawLink>();
-  for (const p of raw.links) {
-    const l = decodeLink(p);
-    byIndex.set(l.index, l);
-  }
-  const links: Record<string, Link> = {};
-  for (const l of byIndex.values()) {
-    if (l.name === 'lo') continue;
-    links[linkId(scopeName, l.name)] = toLink(scopeName, l, byIndex, farPeers);
-  }
-  const addresses: Record<string, Address> = {};
-  for (const p of raw.addresses) {
-    const a = decodeAddress(scopeName, p, byIndex);
-    if (a !== undefined) addresses[addressId(scopeName, a.dev, a.cidr)] = a;
-  }
-  const routes: Record<string, Route> = {};
-  for (const p of raw.routes) {
-    const r = decodeRoute(scopeName, p, byIndex);
-    if (r !== undefined) routes[routeId(scopeName, r.dst, r.dev, r.metric!)] = r;
-  }
-  return { links, addresses, routes };
+  const d = new DumpDecoder();
+  for (const p of raw.links) d.link(p);
+  for (const p of raw.addresses) d.address(p);
+  for (const p of raw.routes) d.route(p);
+  return d.finish(scopeName, farPeers);
 }
 
 /** Name → ifindex of every link in a raw link dump (the driver's index cache starts from it). */

@@ -7,7 +7,7 @@
 import { WIRESTATE_ALIAS } from '@wirestate/core';
 import { attrU32, ifinfomsg } from './attrs.ts';
 import { RTM } from './constants.ts';
-import { decodeLink, type RawDump } from './normalize.ts';
+import { decodeLink } from './normalize.ts';
 import type { NetlinkPort, NlRequest } from './port.ts';
 
 /** RTM_GETNSID and its attributes (linux/net_namespace.h). */
@@ -81,10 +81,10 @@ export function getLinkInNsidRequest(index: number, nsid: number): NlRequest {
  * at all when no owned veth has its peer elsewhere; a namespace that cannot be opened or a
  * peer that vanished leaves that veth without a peer rather than failing the snapshot.
  */
-export async function remotePeers(port: NetlinkPort, raw: RawDump, others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
+export async function remotePeers(port: NetlinkPort, links: readonly Uint8Array[], others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
   const out = new Map<number, RemotePeer>();
   if (others.length === 0) return out;
-  const veths = crossNetnsVeths(raw.links);
+  const veths = crossNetnsVeths(links);
   if (veths.length === 0) return out;
   const scopeOfNsid = new Map<number, string>();
   await Promise.all(

@@ -54,8 +54,8 @@ export interface RemoteExecution {
   /** The three raw dumps of the namespace, one after the other. */
   dumpAll(scope: Scope): Promise<RawDump>;
   /**
-   * The normalized links, addresses and routes of the namespace (decoded next to the
-   * socket); veths with their peer in one of `others` name it and its scope.
+   * The normalized links, addresses and routes of the namespace (the dumps are streamed and
+   * decoded while they arrive); veths with their peer in one of `others` name it and its scope.
    */
   snapshot(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
 }
@@ -76,8 +76,12 @@ export interface NetlinkPort {
    * driven one `request` at a time.
    */
   requestBatch?(reqs: readonly NlRequest[]): Promise<BatchReplies>;
-  /** Runs one dump (NLM_F_DUMP) and resolves with every message payload; dumps never overlap. */
-  dump(type: number, payload: Uint8Array): Promise<Uint8Array[]>;
+  /**
+   * Runs one dump (NLM_F_DUMP) and resolves with every message payload; dumps never overlap.
+   * With `onDatagram`, each datagram of the reply (whole: netlink headers, messages, the final
+   * NLMSG_DONE) is handed over as it arrives and the promise resolves with no payloads.
+   */
+  dump(type: number, payload: Uint8Array, onDatagram?: (datagram: Uint8Array) => void): Promise<Uint8Array[]>;
   /** Opens a namespace file where the socket lives and returns its fd, for IFLA_NET_NS_FD. */
   openNetns(path: string): Promise<number>;
   /** Closes an fd returned by `openNetns`. */

@@ -31,6 +31,15 @@ const NLM_F_DUMP = 0x300;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const NLMSG_HDRLEN = 16;
+/**
+ * Bytes each recvmsg() offers. The package's default peeks every datagram's size first (two
+ * syscalls per datagram) and then offers exactly that, so the kernel, which sizes a dump's
+ * datagrams after the largest read it has seen, keeps them at one page: two or three links
+ * each. Offering 32 KiB, the kernel's cap for a dump datagram, lets it fill them: a tenth of
+ * the reads. No single message wirestate asks for comes near it (link dumps leave out VF
+ * lists and statistics); one that would is refused as truncated, never cut silently.
+ */
+const RECV_CHUNK = 32 << 10;
 /** Messages per datagram: small enough to stay far below the send buffer. */
 const MAX_PER_DATAGRAM = 32;
 
@@ -51,6 +60,8 @@ export function rejection(errno: number): Error {
 
 interface Pending {
   readonly messages: Buffer[];
+  /** A streamed dump: each datagram answering it, handed over whole instead of collected. */
+  readonly tap?: (datagram: Buffer) => void;
   readonly resolve: (m: Uint8Array[]) => void;
   readonly reject: (e: Error) => void;
 }
@@ -100,6 +111,8 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
   const sock = new RawNetlinkSocket(NETLINK_ROUTE, {
     recvBufferSize: options.recvBufferSize ?? DEFAULT_RECV_BUFFER,
     sendBufferSize: 0,
+    messagePeeking: false,
+    msgBufferSize: RECV_CHUNK,
   });
   // getsockopt(SO_RCVBUF) reports twice the granted size (the kernel's bookkeeping share).
   const granted = Math.floor(sock.getRecvBufferSize() / 2);
@@ -280,6 +293,9 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
 
   sock.on('message', (buf: Buffer) => {
     stats.replies++;
+    // A datagram of a dump holds that dump's messages only (the kernel fills one skb per dump step).
+    const tapped = buf.length >= NLMSG_HDRLEN ? pending.get(buf.readUInt32LE(8))?.tap : undefined;
+    if (tapped !== undefined) tapped(buf);
     let pos = 0;
     while (pos + NLMSG_HDRLEN <= buf.length) {
       const len = buf.readUInt32LE(pos);
@@ -294,7 +310,9 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
         finish(s);
       } else {
         const p = pending.get(s);
-        if (p !== undefined) p.messages.push(buf.subarray(pos + NLMSG_HDRLEN, pos + len));
+        if (p !== undefined) {
+          if (p.tap === undefined) p.messages.push(buf.subarray(pos + NLMSG_HDRLEN, pos + len));
+        }
         else {
           const g = groupOf(s);
           const k = g === undefined ? 0 : (s - g.seq0) >>> 0;
@@ -320,12 +338,21 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
   }
 
   sock.on('error', failAll);
+  // A datagram larger than RECV_CHUNK arrives cut: the request it answers fails, whole.
+  sock.on('truncatedMessage', (buf: Buffer, info: { truncated?: number }) => {
+    if (buf.length < NLMSG_HDRLEN) return;
+    const s = buf.readUInt32LE(8);
+    const err = Object.assign(new Error(`netlink reply of ${info.truncated ?? '?'} bytes exceeds the ${RECV_CHUNK}-byte receive chunk`), { code: 'EMSGSIZE' });
+    settleUpTo(s);
+    finish(s, err);
+    pump();
+  });
 
-  function submit(type: number, flags: number, payload: Uint8Array, dump: boolean): Promise<Uint8Array[]> {
+  function submit(type: number, flags: number, payload: Uint8Array, dump: boolean, tap?: (datagram: Buffer) => void): Promise<Uint8Array[]> {
     if (closed) return Promise.reject(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
     seq = (seq + 1) >>> 0;
     const s = seq;
-    const done = new Promise<Uint8Array[]>((resolve, reject) => pending.set(s, { messages: [], resolve, reject }));
+    const done = new Promise<Uint8Array[]>((resolve, reject) => pending.set(s, { messages: [], resolve, reject, ...(tap !== undefined && { tap }) }));
     queue.push({ seq: s, type, flags, payload, dump });
     schedule();
     return done;
@@ -357,7 +384,7 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     stats,
     request: (req: NlRequest) => submit(req.type, NLM_F_REQUEST | req.flags, req.payload, false),
     // A dump's replies are multipart messages ended by NLMSG_DONE; one dump at a time per socket.
-    dump: (type, payload) => dumps.run(() => submit(type, NLM_F_REQUEST | NLM_F_DUMP, payload, true)),
+    dump: (type, payload, onDatagram) => dumps.run(() => submit(type, NLM_F_REQUEST | NLM_F_DUMP, payload, true, onDatagram)),
     openNetns: async (path) => openSync(path, 'r'),
     closeFd: async (fd) => closeSync(fd),
     close: async () => {

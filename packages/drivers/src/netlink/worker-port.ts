@@ -143,7 +143,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
     remote: {
       executeOps: (scope, ops) => call<WireOutcomes>({ t: 'exec', scope, ops }),
       dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
-      snapshot: (scope, others) => call<Pick<State, 'links' | 'addresses' | 'routes'>>({ t: 'snapshot', scope, others }),
+      snapshot: async (scope, others) => JSON.parse(await call<string>({ t: 'snapshot', scope, others })) as Pick<State, 'links' | 'addresses' | 'routes'>,
     },
     request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
     dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),

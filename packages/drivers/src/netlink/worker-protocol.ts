@@ -1,5 +1,5 @@
 /** Messages between the driver and a netlink worker over the IPC channel (structured clone). */
-import type { Op, Scope, State } from '@wirestate/core';
+import type { Op, Scope } from '@wirestate/core';
 import type { RawDump } from './normalize.ts';
 import type { PeerNetns } from './peer-scopes.ts';
 import type { WireOutcomes } from './port.ts';
@@ -17,11 +17,12 @@ export type ToWorker =
       readonly ops: readonly Op[];
     }
   | { readonly t: 'dumpAll'; readonly id: number; readonly scope: Scope }
+  /** Answered with the snapshot as JSON text. */
   | { readonly t: 'snapshot'; readonly id: number; readonly scope: Scope; readonly others: readonly PeerNetns[] };
 
 /** One answer. */
 export type WorkerResult =
-  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | WireOutcomes | RawDump | Partial<State> }
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array[] | number | null | WireOutcomes | RawDump | string }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** Worker → driver: `ready` once the socket is open, then batches of results. */
