@@ -10,8 +10,8 @@ import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } 
 import { fastEligible, runFastBatch } from './fast-batch.ts';
 import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
 import { RTM } from './constants.ts';
-import { DumpDecoder, eachMessage, linkIndexes, type RawDump } from './normalize.ts';
-import { remotePeers, type PeerNetns, type RemotePeer } from './peer-scopes.ts';
+import { DumpDecoder, linkIndexes, type RawDump } from './normalize.ts';
+import { remotePeers, type PeerNetns } from './peer-scopes.ts';
 import { netnsPath } from '../netns.ts';
 import type { NetlinkPort } from './port.ts';
 import { ScopePorts, defaultPortFactory, type PortFactory, type PortOptions, type ScopeContext } from './scope-ports.ts';
@@ -75,36 +75,26 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   }
 
   /**
-   * The three dumps of one scope, handed to `onDatagram` datagram by datagram as they arrive
-   * (decoded at once: nothing collects 4 MB of payloads first); resolves with the peers in
-   * `others` of the scope's owned veths, by ifindex. The scope's ifindexes are learnt.
+   * The snapshot of one scope: its three dumps decoded datagram by datagram as they arrive
+   * (nothing collects 4 MB of payloads first); the decoded links also refresh the scope's
+   * ifindexes and tell which owned veths have their peer in one of `others`.
    */
-  async function streamScope(scope: Scope, others: readonly PeerNetns[], onDatagram: (datagram: Uint8Array) => void): Promise<Map<number, RemotePeer>> {
+  async function snapshotScope(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>> {
     ports.learn([scope]);
     const ctx = ports.get(scope.name);
-    const links: Uint8Array[] = [];
-    const keepLinks = (d: Uint8Array): void => {
-      onDatagram(d);
-      eachMessage(d, (type, payload) => {
-        if (type === RTM.NEWLINK) links.push(payload);
-      });
-    };
+    const decoder = new DumpDecoder();
+    const onDatagram = (d: Uint8Array): void => decoder.datagram(d);
     try {
-      await ctx.port.dump(RTM.GETLINK, linkDumpPayload(), keepLinks);
+      await ctx.port.dump(RTM.GETLINK, linkDumpPayload(), onDatagram);
       await ctx.port.dump(RTM.GETADDR, addressDumpPayload(), onDatagram);
       await ctx.port.dump(RTM.GETROUTE, routeDumpPayload(), onDatagram);
     } catch (err) {
       throw netlinkError(`reading links, addresses and routes of scope ${scope.name}`, err);
     }
     ctx.indexes.clear();
-    for (const [name, index] of linkIndexes(links)) ctx.indexes.set(name, index);
-    return remotePeers(ctx.port, links, others);
-  }
-
-  async function snapshotScope(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>> {
-    const decoder = new DumpDecoder();
-    const peers = await streamScope(scope, others, (d) => decoder.datagram(d));
-    return decoder.finish(scope.name, peers);
+    const links = decoder.links();
+    for (const l of links) ctx.indexes.set(l.name, l.index);
+    return decoder.finish(scope.name, await remotePeers(ctx.port, links, others));
   }
 
   /** The other scopes a snapshot of `scope` may find veth peers in, as files to open. */

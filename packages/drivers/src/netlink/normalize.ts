@@ -269,18 +269,6 @@ function decodeRoute(scope: string, payload: Uint8Array, byIndex: ReadonlyMap<nu
   };
 }
 
-/** Calls `fn` with the type and payload of every netlink message of a datagram. */
-export function eachMessage(datagram: Uint8Array, fn: (type: number, payload: Buffer) => void): void {
-  const b = buf(datagram);
-  let pos = 0;
-  while (pos + NLMSG_HDRLEN <= b.length) {
-    const len = b.readUInt32LE(pos);
-    if (len < NLMSG_HDRLEN || pos + len > b.length) break;
-    fn(b[pos + 4]! | (b[pos + 5]! << 8), b.subarray(pos + NLMSG_HDRLEN, pos + len));
-    pos += (len + 3) & ~3;
-  }
-}
-
 /**
  * Decodes the dumps of one namespace as they arrive, whole datagrams or single message
  * payloads: links are decoded at once, so a snapshot's decoding runs while the rest of its
@@ -310,11 +298,22 @@ export class DumpDecoder {
 
   /** Every message of a datagram received from a dump (other message types are ignored). */
   datagram(d: Uint8Array): void {
-    eachMessage(d, (type, payload) => {
-      if (type === RTM.NEWLINK) this.link(payload);
-      else if (type === RTM.NEWADDR) this.address(payload);
-      else if (type === RTM.NEWROUTE) this.route(payload);
-    });
+    const b = buf(d);
+    let pos = 0;
+    while (pos + NLMSG_HDRLEN <= b.length) {
+      const len = b.readUInt32LE(pos);
+      if (len < NLMSG_HDRLEN || pos + len > b.length) break;
+      const type = b[pos + 4]! | (b[pos + 5]! << 8);
+      if (type === RTM.NEWLINK) this.link(b.subarray(pos + NLMSG_HDRLEN, pos + len));
+      else if (type === RTM.NEWADDR) this.address(b.subarray(pos + NLMSG_HDRLEN, pos + len));
+      else if (type === RTM.NEWROUTE) this.route(b.subarray(pos + NLMSG_HDRLEN, pos + len));
+      pos += (len + 3) & ~3;
+    }
+  }
+
+  /** The links decoded so far, in dump order. */
+  links(): RawLink[] {
+    return [...this.byIndex.values()];
   }
 
   /**

@@ -7,7 +7,7 @@
 import { WIRESTATE_ALIAS } from '@wirestate/core';
 import { attrU32, ifinfomsg } from './attrs.ts';
 import { RTM } from './constants.ts';
-import { decodeLink } from './normalize.ts';
+import { decodeLink, type RawLink } from './normalize.ts';
 import type { NetlinkPort, NlRequest } from './port.ts';
 
 /** RTM_GETNSID and its attributes (linux/net_namespace.h). */
@@ -41,10 +41,9 @@ function buf(b: Uint8Array): Buffer {
 }
 
 /** Owned veths of a link dump whose peer is in another namespace (IFLA_LINK_NETNSID present). */
-export function crossNetnsVeths(links: readonly Uint8Array[]): CrossVeth[] {
+export function crossNetnsVeths(links: Iterable<RawLink>): CrossVeth[] {
   const out: CrossVeth[] = [];
-  for (const p of links) {
-    const l = decodeLink(p);
+  for (const l of links) {
     if (l.info.kind === 'veth' && l.alias === WIRESTATE_ALIAS && l.linkNetnsid !== undefined && l.linkNetnsid >= 0 && l.link !== undefined) {
       out.push({ index: l.index, nsid: l.linkNetnsid, peerIndex: l.link });
     }
@@ -81,7 +80,7 @@ export function getLinkInNsidRequest(index: number, nsid: number): NlRequest {
  * at all when no owned veth has its peer elsewhere; a namespace that cannot be opened or a
  * peer that vanished leaves that veth without a peer rather than failing the snapshot.
  */
-export async function remotePeers(port: NetlinkPort, links: readonly Uint8Array[], others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
+export async function remotePeers(port: NetlinkPort, links: Iterable<RawLink>, others: readonly PeerNetns[]): Promise<Map<number, RemotePeer>> {
   const out = new Map<number, RemotePeer>();
   if (others.length === 0) return out;
   const veths = crossNetnsVeths(links);

@@ -7,12 +7,18 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { RTM } from '../../src/netlink/constants.ts';
 import { linkDumpPayload } from '../../src/netlink/messages.ts';
-import { DumpDecoder, eachMessage, normalizeDump } from '../../src/netlink/normalize.ts';
+import { DumpDecoder, normalizeDump } from '../../src/netlink/normalize.ts';
 import { readRecording } from '../../src/netlink/recording.ts';
 import { socketPort } from '../../src/netlink/socket-port.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/recorded/netlink/bridge-veth-tap-macvtap/', import.meta.url));
 const NLMSG_DONE = 3;
+
+/** Calls `fn` with the type and payload of every netlink message of a datagram. */
+function eachMessage(d: Uint8Array, fn: (type: number, payload: Buffer) => void): void {
+  const b = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  for (let pos = 0; pos + 16 <= b.length; pos += (b.readUInt32LE(pos) + 3) & ~3) fn(b.readUInt16LE(pos + 4), b.subarray(pos + 16, pos + b.readUInt32LE(pos)));
+}
 
 /** Messages of `type` packed into datagrams of `perDatagram` each, a NLMSG_DONE closing the last. */
 function datagrams(type: number, payloads: readonly Uint8Array[], perDatagram: number): Buffer[] {
