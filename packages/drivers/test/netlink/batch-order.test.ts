@@ -1,0 +1,65 @@
+/**
+ * The order of a batch sent whole: its ops are independent, so the driver sends creations
+ * first, then link changes, then addresses and routes (the kernel runs a run of like
+ * requests faster), and still answers each op at its own position. Over a fake port.
+ */
+import test from 'ava';
+import type { Op } from '@wirestate/core';
+import type { NetlinkPort, NlRequest } from '../../src/netlink/index.ts';
+import { createNetlinkDriver } from '../../src/netlink/index.ts';
+import { RTM } from '../../src/netlink/constants.ts';
+
+const ENODEV = 19;
+const NLM_F_CREATE = 0x400;
+const NAMES: Readonly<Record<number, string>> = { [RTM.NEWLINK]: 'link', [RTM.NEWADDR]: 'addr add', [RTM.DELADDR]: 'addr del', [RTM.NEWROUTE]: 'route add' };
+
+/** A port that logs each batch's request kinds and refuses address removals with ENODEV. */
+function loggingPort(): { port: NetlinkPort; batches: string[][] } {
+  const batches: string[][] = [];
+  let lastIndex = 1;
+  const port: NetlinkPort = {
+    request: async () => [],
+    requestBatch: async (reqs: readonly NlRequest[]) => {
+      batches.push(reqs.map((r) => `${NAMES[r.type] ?? r.type}${r.type === RTM.NEWLINK && (r.flags & NLM_F_CREATE) !== 0 ? ' create' : ''}`));
+      const errnos = new Int32Array(reqs.length);
+      const echoes = new Array<Uint8Array | undefined>(reqs.length);
+      reqs.forEach((r, k) => {
+        errnos[k] = r.type === RTM.DELADDR ? ENODEV : 0;
+        // A creation is echoed (NLM_F_ECHO) with its new ifindex, as the kernel does.
+        if ((r.flags & NLM_F_CREATE) !== 0) {
+          const echo = Buffer.from(r.payload);
+          echo.writeInt32LE(++lastIndex, 4);
+          echoes[k] = echo;
+        }
+      });
+      return { errnos, echoes, errors: new Map() };
+    },
+    dump: async () => [],
+    openNetns: async () => 3,
+    closeFd: async () => undefined,
+    close: async () => undefined,
+  };
+  return { port, batches };
+}
+
+test('a batch sends its creations first, then link changes, then address and route requests, and answers each op at its position', async (t) => {
+  const { port, batches } = loggingPort();
+  const driver = createNetlinkDriver({ scopes: [{ name: 'pod' }], portFactory: () => port });
+  // The fast path needs the ifindexes it refers to: a first batch creates the links it uses.
+  await driver.executeBatch!([{ type: 'link.create', link: { scope: 'pod', name: 'eth0', kind: 'bridge' } }]);
+  batches.length = 0;
+  const ops: Op[] = [
+    { type: 'address.delete', address: { scope: 'pod', dev: 'eth0', cidr: '10.0.0.5/24' } },
+    { type: 'link.set', scope: 'pod', name: 'eth0', attrs: { mtu: 1400 } },
+    { type: 'link.create', link: { scope: 'pod', name: 'br0', kind: 'bridge', up: true } },
+    { type: 'route.add', route: { scope: 'pod', dst: '10.1.0.0/16', dev: 'eth0', gateway: '10.0.0.1' } },
+    { type: 'link.set', scope: 'pod', name: 'eth0', attrs: { up: true } },
+  ];
+  const outcomes = await driver.executeBatch!(ops);
+  t.deepEqual(batches[0], ['link create', 'link', 'link', 'addr del', 'route add']);
+  // The refused removal is reported at its own position, whatever the order sent.
+  t.deepEqual(
+    outcomes.map((o) => (o.ok ? 'ok' : o.error.code)),
+    ['ENODEV', 'ok', 'ok', 'ok', 'ok'],
+  );
+});
