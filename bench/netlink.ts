@@ -50,6 +50,15 @@ function podNicScript(n: number): string[] {
   ]);
 }
 
+/** The pod NICs in the order the driver sends them: creations, then marks, then addresses. */
+function podNicScriptDriverOrder(n: number): string[] {
+  return [
+    ...range(n).map((i) => `link add name ${pod(i)} up type veth peer name ${peer(i)}`),
+    ...range(n).flatMap((i) => [`link set ${pod(i)} alias wirestate`, `link set ${peer(i)} alias wirestate`]),
+    ...range(n).map((i) => `addr add ${addr(i)} dev ${pod(i)}`),
+  ];
+}
+
 function podNicOps(n: number, scope: string): Op[][] {
   return [
     range(n).map((i) => ({ type: 'link.create', link: { scope, name: pod(i), kind: 'veth', peer: peer(i), up: true } }) as Op),
@@ -66,6 +75,20 @@ function wiringScript(n: number): string[] {
     `addr del ${addr(i)} dev ${pod(i)}`,
     `link set ${pod(i)} master ${br(i)} up`,
   ]);
+}
+
+/**
+ * The wiring in the order the driver sends it: a wave's requests grouped by kind (bridges,
+ * MAC changes, address removals), the marks of the bridges it made, then enslaving.
+ */
+function wiringScriptDriverOrder(n: number): string[] {
+  return [
+    ...range(n).map((i) => `link add name ${br(i)} up type bridge`),
+    ...range(n).map((i) => `link set ${pod(i)} address ${mac(i)}`),
+    ...range(n).map((i) => `addr del ${addr(i)} dev ${pod(i)}`),
+    ...range(n).map((i) => `link set ${br(i)} alias wirestate`),
+    ...range(n).map((i) => `link set ${pod(i)} master ${br(i)} up`),
+  ];
 }
 
 /** The wiring as the planner would batch it: independent ops together, enslaving after. */
@@ -116,7 +139,7 @@ async function runBatches(driver: ReturnType<typeof createNetlinkDriver>, waves:
 const IPV6 = process.env.BENCH_IPV6 === '1';
 
 interface Figures {
-  readonly [phase: string]: { ip: Cost; nl: Cost; floor?: Cost };
+  readonly [phase: string]: { ip: Cost; nl: Cost; floor?: Cost; ipDriverOrder?: Cost };
 }
 
 function settle(): Promise<void> {
@@ -143,9 +166,10 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
   const nsIp = makeBenchNetns('ip', IPV6);
   const nsNl = makeBenchNetns('nl', IPV6);
   const nsFloor = makeBenchNetns('fl', IPV6);
+  const nsOrdered = makeBenchNetns('io', IPV6);
   const scope: Scope = { name: 'bench', netns: nsNl };
   const driver = createNetlinkDriver({ scopes: [scope] });
-  const figures: Record<string, { ip: Cost; nl: Cost; floor?: Cost }> = {};
+  const figures: Record<string, { ip: Cost; nl: Cost; floor?: Cost; ipDriverOrder?: Cost }> = {};
   const none: Cost = { wall: 0, cpu: 0 };
   try {
     figures.start = { ip: none, nl: { wall: await time(() => driver.snapshot([scope])), cpu: 0 } };
@@ -198,7 +222,17 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     await pair('wire', () => ipBatchCost(nsIp, wiringScript(n)), () => runBatches(driver, wiringOps(n, scope.name)));
     const floorWire = await floorCost(nsFloor, 'wire', n);
     await settle();
-    figures.apply = { ip: sum(figures.pod!.ip, figures.wire!.ip), nl: sum(figures.pod!.nl, figures.wire!.nl), floor: sum(floorPod, floorWire) };
+    // The same ip -batch lines in the driver's order: how much of the ratio is the order.
+    const orderedPod = await ipBatchCost(nsOrdered, podNicScriptDriverOrder(n));
+    await settle();
+    const orderedWire = await ipBatchCost(nsOrdered, wiringScriptDriverOrder(n));
+    await settle();
+    figures.apply = {
+      ip: sum(figures.pod!.ip, figures.wire!.ip),
+      nl: sum(figures.pod!.nl, figures.wire!.nl),
+      floor: sum(floorPod, floorWire),
+      ipDriverOrder: sum(orderedPod, orderedWire),
+    };
     await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]));
     figures.links = { ip: none, nl: { wall: Object.keys((await driver.snapshot([scope])).links ?? {}).length, cpu: 0 } };
     await pair('teardown', () => ipBatchCost(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
@@ -210,6 +244,7 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     deleteBenchNetns(nsIp);
     deleteBenchNetns(nsNl);
     deleteBenchNetns(nsFloor);
+    deleteBenchNetns(nsOrdered);
     // Namespace cleanup runs in a kernel worker holding RTNL: let it finish before the next run.
     await new Promise((r) => setTimeout(r, 3000));
   }
@@ -218,7 +253,7 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
 async function benchN(n: number, reps: number): Promise<void> {
   const runs: Figures[] = [];
   for (let r = 0; r < reps; r++) runs.push(await once(n, Math.min(50, n), r % 2 === 0));
-  const med = (phase: string, who: 'ip' | 'nl' | 'floor'): Cost => ({
+  const med = (phase: string, who: 'ip' | 'nl' | 'floor' | 'ipDriverOrder'): Cost => ({
     wall: median(runs.map((f) => f[phase]![who]!.wall)),
     cpu: median(runs.map((f) => f[phase]![who]!.cpu)),
   });
@@ -232,6 +267,7 @@ async function benchN(n: number, reps: number): Promise<void> {
   row('wiring (bridge, mac, addr del, master, up)', med('wire', 'ip'), med('wire', 'nl'), undefined);
   row('apply = pod NICs + wiring', med('apply', 'ip'), med('apply', 'nl'), 0.8);
   row("apply floor (driver's requests, no driver)", med('apply', 'ip'), med('apply', 'floor'), undefined, '  floor');
+  row("ip -batch with the lines in the driver's order", med('apply', 'ip'), med('apply', 'ipDriverOrder'), undefined, 'ip/ord');
   row(`snapshot (${med('links', 'nl').wall} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
   row('teardown (bridges, veth pairs)', med('teardown', 'ip'), med('teardown', 'nl'), 0.5);
 }

@@ -51,18 +51,16 @@ export function floorRequests(phase: 'pod' | 'wire', n: number, prefix = ''): Nl
   const out: NlRequest[] = [];
   const range = Array.from({ length: n }, (_, i) => i);
   if (phase === 'pod') {
-    for (const i of range) {
-      out.push(withIndex(newLinkRequest({ name: p(i), up: true, linkInfo: { kind: 'veth', peer: { name: q(i) } } }), pIndex(i)));
-      out.push(setLinkRequest(0, { name: p(i), alias: WIRESTATE_ALIAS }), setLinkRequest(0, { name: q(i), alias: WIRESTATE_ALIAS }));
-    }
+    // Creations, their ownership marks, then the addresses (the driver's two waves).
+    for (const i of range) out.push(withIndex(newLinkRequest({ name: p(i), up: true, linkInfo: { kind: 'veth', peer: { name: q(i) } } }), pIndex(i)));
+    for (const i of range) out.push(setLinkRequest(0, { name: p(i), alias: WIRESTATE_ALIAS }), setLinkRequest(0, { name: q(i), alias: WIRESTATE_ALIAS }));
     for (const i of range) out.push(addressRequest('add', pIndex(i), addr(i)));
   } else {
-    for (const i of range) {
-      out.push(withIndex(newLinkRequest({ name: b(i), up: true, linkInfo: { kind: 'bridge' } }), bIndex(i)));
-      out.push(setLinkRequest(0, { name: b(i), alias: WIRESTATE_ALIAS }));
-      out.push(setLinkRequest(0, { name: p(i), mac: mac(i) }));
-      out.push(addressRequest('del', pIndex(i), addr(i)));
-    }
+    // A wave grouped by kind (bridges, MAC changes, address removals), the bridges' marks, then enslaving.
+    for (const i of range) out.push(withIndex(newLinkRequest({ name: b(i), up: true, linkInfo: { kind: 'bridge' } }), bIndex(i)));
+    for (const i of range) out.push(setLinkRequest(0, { name: p(i), mac: mac(i) }));
+    for (const i of range) out.push(addressRequest('del', pIndex(i), addr(i)));
+    for (const i of range) out.push(setLinkRequest(0, { name: b(i), alias: WIRESTATE_ALIAS }));
     for (const i of range) out.push(setLinkRequest(0, { name: p(i), masterIndex: bIndex(i), up: true }));
   }
   return out;
