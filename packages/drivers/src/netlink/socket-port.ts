@@ -9,7 +9,8 @@
  * each datagram asks for an acknowledgement (a failure is answered anyway), replies are
  * matched by sequence number, and errnos arrive as numbers — no `Request rejected: EXXX`
  * text to parse. Measured at 9,000 requests: 283 sendmsg and 4,612 recvmsg calls instead
- * of 9,000 and 22,015.
+ * of 9,000 and 22,015. Dumps are read from a second socket of the same namespace, whose
+ * large reads let the kernel fill large datagrams (see `RECV_CHUNK`).
  */
 import { closeSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -32,12 +33,14 @@ const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const NLMSG_HDRLEN = 16;
 /**
- * Bytes each recvmsg() offers. The package's default peeks every datagram's size first (two
- * syscalls per datagram) and then offers exactly that, so the kernel, which sizes a dump's
+ * Bytes each recvmsg() of the dump socket offers. The package's default peeks every
+ * datagram's size first and then offers exactly that, so the kernel, which sizes a dump's
  * datagrams after the largest read it has seen, keeps them at one page: two or three links
  * each. Offering 32 KiB, the kernel's cap for a dump datagram, lets it fill them: a tenth of
- * the reads. No single message wirestate asks for comes near it (link dumps leave out VF
- * lists and statistics); one that would is refused as truncated, never cut silently.
+ * the reads (measured: 136 instead of 1,505 for 3,000 links). Requests keep a socket of their
+ * own that peeks: a 32 KiB allocation per acknowledgement grew a 1,000-NIC apply's worker by
+ * 70 MB. No single message wirestate dumps comes near 32 KiB (link dumps leave out VF lists
+ * and statistics); one that would is refused as truncated, never cut silently.
  */
 const RECV_CHUNK = 32 << 10;
 /** Messages per datagram: small enough to stay far below the send buffer. */
@@ -108,16 +111,15 @@ export interface SocketStats {
 
 /** A port over a new rtnetlink socket in the current namespace. */
 export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonly maxInFlight: number; readonly stats: SocketStats } {
-  const sock = new RawNetlinkSocket(NETLINK_ROUTE, {
-    recvBufferSize: options.recvBufferSize ?? DEFAULT_RECV_BUFFER,
-    sendBufferSize: 0,
-    messagePeeking: false,
-    msgBufferSize: RECV_CHUNK,
-  });
+  const recvBufferSize = options.recvBufferSize ?? DEFAULT_RECV_BUFFER;
+  const sock = new RawNetlinkSocket(NETLINK_ROUTE, { recvBufferSize, sendBufferSize: 0 });
   // getsockopt(SO_RCVBUF) reports twice the granted size (the kernel's bookkeeping share).
   const granted = Math.floor(sock.getRecvBufferSize() / 2);
   const maxInFlight = options.maxInFlight ?? inFlightCap(granted);
   const portId = sock.address().port;
+  /** The socket dumps are read from, in the same namespace, opened by the first dump. */
+  let dumpSock: RawNetlinkSocket | undefined;
+  let dumpPortId = 0;
   const pending = new Map<number, Pending>();
   const queue: (Queued | Group)[] = [];
   /** Groups with requests not answered yet, oldest first. */
@@ -214,6 +216,8 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
         }
       }
       const batch = queue.splice(0, n) as Queued[];
+      const target = head.dump ? dumpSocket() : sock;
+      const from = head.dump ? dumpPortId : portId;
       inFlight += n;
       stats.datagrams++;
       stats.requests += n;
@@ -229,13 +233,13 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
         header.writeUInt16LE(q.type, 4);
         header.writeUInt16LE(flags, 6);
         header.writeUInt32LE(q.seq, 8);
-        header.writeUInt32LE(portId, 12);
+        header.writeUInt32LE(from, 12);
         parts.push(header, q.payload);
         // Messages of a datagram start on 4-byte boundaries (NLMSG_ALIGN).
         const pad = (4 - (q.payload.length % 4)) % 4;
         if (pad !== 0) parts.push(Buffer.alloc(pad));
       });
-      sock.send(parts, {}, (err) => {
+      target.send(parts, {}, (err) => {
         if (err === undefined) return;
         // The whole datagram was refused: every request in it fails alike.
         for (const q of batch) {
@@ -291,7 +295,7 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     if (unacked[0] === s) unacked.shift();
   }
 
-  sock.on('message', (buf: Buffer) => {
+  function onMessage(buf: Buffer): void {
     stats.replies++;
     // A datagram of a dump holds that dump's messages only (the kernel fills one skb per dump step).
     const tapped = buf.length >= NLMSG_HDRLEN ? pending.get(buf.readUInt32LE(8))?.tap : undefined;
@@ -322,7 +326,8 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
       pos += (len + 3) & ~3;
     }
     pump();
-  });
+  }
+
   /** Fails every request still waiting, singles and groups alike. */
   function failAll(err: Error): void {
     unacked.length = 0;
@@ -337,16 +342,27 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
     }
   }
 
-  sock.on('error', failAll);
-  // A datagram larger than RECV_CHUNK arrives cut: the request it answers fails, whole.
-  sock.on('truncatedMessage', (buf: Buffer, info: { truncated?: number }) => {
+  // A datagram larger than RECV_CHUNK arrives cut: the dump it answers fails, whole.
+  function onTruncated(buf: Buffer, info: { truncated?: number }): void {
     if (buf.length < NLMSG_HDRLEN) return;
-    const s = buf.readUInt32LE(8);
     const err = Object.assign(new Error(`netlink reply of ${info.truncated ?? '?'} bytes exceeds the ${RECV_CHUNK}-byte receive chunk`), { code: 'EMSGSIZE' });
-    settleUpTo(s);
-    finish(s, err);
+    finish(buf.readUInt32LE(8), err);
     pump();
-  });
+  }
+
+  sock.on('message', onMessage);
+  sock.on('error', failAll);
+
+  function dumpSocket(): RawNetlinkSocket {
+    if (dumpSock === undefined) {
+      dumpSock = new RawNetlinkSocket(NETLINK_ROUTE, { recvBufferSize, sendBufferSize: 0, messagePeeking: false, msgBufferSize: RECV_CHUNK });
+      dumpPortId = dumpSock.address().port;
+      dumpSock.on('message', onMessage);
+      dumpSock.on('error', failAll);
+      dumpSock.on('truncatedMessage', onTruncated);
+    }
+    return dumpSock;
+  }
 
   function submit(type: number, flags: number, payload: Uint8Array, dump: boolean, tap?: (datagram: Buffer) => void): Promise<Uint8Array[]> {
     if (closed) return Promise.reject(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
@@ -392,6 +408,7 @@ export function socketPort(options: SocketOptions = {}): NetlinkPort & { readonl
       queue.length = 0;
       failAll(Object.assign(new Error('netlink socket closed'), { code: 'EBADF' }));
       sock.close();
+      dumpSock?.close();
     },
   };
 }
