@@ -141,7 +141,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
 
   return {
     remote: {
-      executeOps: (scope, ops) => call<WireOutcomes>({ t: 'exec', scope, ops }),
+      executeOps: (scope, ops) => call<WireOutcomes>({ t: 'exec', scope, ops: JSON.stringify(ops) }),
       dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
       snapshot: async (scope, others) => JSON.parse(await call<string>({ t: 'snapshot', scope, others })) as Pick<State, 'links' | 'addresses' | 'routes'>,
     },

@@ -5,7 +5,7 @@
  * socket's namespace is fixed at creation; the worker also confines the `netlink`
  * package's abort on receive-buffer overrun to itself.
  */
-import type { Scope } from '@wirestate/core';
+import type { Op, Scope } from '@wirestate/core';
 import { createNetlinkDriver, type NetlinkDriver } from './driver.ts';
 import type { NetlinkPort, WireOutcome, WireOutcomes } from './port.ts';
 import { socketPort } from './socket-port.ts';
@@ -52,7 +52,7 @@ function flush(): void {
 }
 
 async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<WireOutcomes> {
-  const outcomes = await driverFor(m.scope).executeBatch!(m.ops);
+  const outcomes = await driverFor(m.scope).executeBatch!(JSON.parse(m.ops) as Op[]);
   const failures: { at: number; outcome: Extract<WireOutcome, { ok: false }> }[] = [];
   outcomes.forEach((o, at) => {
     if (o.ok) return;
