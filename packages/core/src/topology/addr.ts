@@ -212,6 +212,8 @@ export const mac: StringRule = (v) => {
 /** An IP address, optionally of one family. */
 export function ip(family?: Family): StringRule {
   return (v) => {
+    // A valid IPv4 address is checked without building it (a large topology has many).
+    if (family !== 6 && dottedQuad(v, 0, v.length) >= 0) return undefined;
     const a = parseIp(v);
     if (a === undefined) return { code: 'invalid_ip', message: `${JSON.stringify(v)} is not an IP${family === undefined ? '' : `v${family}`} address` };
     if (family !== undefined && a.family !== family) return { code: 'invalid_ip', message: `${v} is IPv${a.family}; an IPv${family} address is needed here` };
@@ -221,13 +223,14 @@ export function ip(family?: Family): StringRule {
 
 /** An address with prefix length (host bits allowed: `10.244.0.5/24`). */
 export const cidr: StringRule = (v) => {
-  if (parseCidr(v) === undefined) return { code: 'invalid_cidr', message: `${JSON.stringify(v)} is not an address with prefix like 10.244.0.5/24` };
+  if (ipv4PrefixLength(v) < 0 && parseCidr(v) === undefined) return { code: 'invalid_cidr', message: `${JSON.stringify(v)} is not an address with prefix like 10.244.0.5/24` };
   return undefined;
 };
 
 /** A network prefix (host bits clear: `10.244.0.0/24`), optionally of one family. */
 export function prefix(family?: Family): StringRule {
   return (v) => {
+    if (family !== 6 && isIpv4Prefix(v)) return undefined;
     const c = parseCidr(v);
     if (c === undefined) return { code: 'invalid_cidr', message: `${JSON.stringify(v)} is not a prefix like 10.244.0.0/24` };
     if (family !== undefined && c.ip.family !== family) return { code: 'invalid_cidr', message: `${v} is IPv${c.ip.family}; an IPv${family} prefix is needed here` };
@@ -235,6 +238,14 @@ export function prefix(family?: Family): StringRule {
     if (compareIp(net, c.ip) !== 0) return { code: 'invalid_cidr', message: `${v} has host bits set; the prefix is ${net.text}/${c.prefix}` };
     return undefined;
   };
+}
+
+/** Whether `v` is an IPv4 prefix with its host bits clear, decided without allocating. */
+function isIpv4Prefix(v: string): boolean {
+  const prefix = ipv4PrefixLength(v);
+  if (prefix < 0) return false;
+  // 2^(32-prefix) as a float: exact for every prefix, no 32-bit shift pitfalls.
+  return dottedQuad(v, 0, v.indexOf('/')) % 2 ** (32 - prefix) === 0;
 }
 
 /** A route destination: `default`, `default6` or a prefix. */
@@ -247,6 +258,8 @@ export function normalizeMac(v: string): string {
 
 /** Canonical IP text; unchanged when not an IP. */
 export function normalizeIp(v: string): string {
+  // A valid IPv4 address is already canonical (the strict parse admits no other form).
+  if (dottedQuad(v, 0, v.length) >= 0) return v;
   return parseIp(v)?.text ?? v;
 }
 
