@@ -12,22 +12,34 @@ import { rawScope, rawString, type View } from '../view.ts';
 /**
  * Names declared per scope, with what declared them. A lookup without a scope (the element
  * left it out among several scopes, which is its own issue) matches the name in any scope.
+ * The names are gathered on the first lookup: a topology whose links name no master or
+ * parent never indexes its (possibly 100,000) link names.
  */
 class Names {
-  private readonly byScope = new ScopedMap<string, string>();
+  private byScope: ScopedMap<string, string> | undefined;
   private readonly names: string[] = [];
   private readonly whats: string[] = [];
   private anyScope: Map<string, string> | undefined;
-  /** With exactly one scope every element has one (its own or the only one): no scope-less lookups. */
-  constructor(private readonly scopeless: boolean) {}
+  /**
+   * With exactly one scope every element has one (its own or the only one): no scope-less
+   * lookups. `gather` declares every name through `add`.
+   */
+  constructor(
+    private readonly scopeless: boolean,
+    private readonly gather: (names: Names) => void,
+  ) {}
   add(scope: string | undefined, name: string | undefined, what: string): void {
     if (name === undefined) return;
-    this.byScope.claim(scope, name, what);
+    this.byScope!.claim(scope, name, what);
     if (!this.scopeless) return;
     this.names.push(name);
     this.whats.push(what);
   }
   get(scope: string | undefined, name: string): string | undefined {
+    if (this.byScope === undefined) {
+      this.byScope = new ScopedMap();
+      this.gather(this);
+    }
     if (scope !== undefined || !this.scopeless) return this.byScope.get(scope, name);
     // Built on the first scope-less lookup only: valid topologies never make one.
     if (this.anyScope === undefined) {
@@ -41,32 +53,32 @@ class Names {
 /** Checks that every reference resolves. */
 export function checkReferences(view: View, issues: Collector): void {
   const { raw, lists } = view;
-  const vms = new Names(view.onlyScope === undefined);
-  const networks = new Names(view.onlyScope === undefined);
-  const servers = new Names(view.onlyScope === undefined);
-  const bridges = new Names(view.onlyScope === undefined);
-  const lowers = new Names(view.onlyScope === undefined);
-  const links = new Names(view.onlyScope === undefined);
-
-  for (const v of raw.vms) vms.add(rawScope(view, v), rawString(v, 'name'), 'vm');
-  for (const n of raw.networks) {
-    networks.add(rawScope(view, n), rawString(n, 'name'), 'network');
-    bridges.add(rawScope(view, n), rawString(n, 'bridge'), 'network bridge');
-  }
-  for (const s of raw.dhcpServers) servers.add(rawScope(view, s), rawString(s, 'name'), 'server');
-  for (const b of raw.bindings) {
-    const podNic = rawString(b, 'podNic');
-    const mode = rawString(b, 'mode');
-    if (podNic === undefined) continue;
-    const scope = rawScope(view, b);
-    lowers.add(scope, podNic, 'binding pod NIC');
-    if (mode !== 'macvtap') bridges.add(scope, rawString(b, 'bridge') ?? defaultBridgeName(podNic), 'binding bridge');
-    if (mode === 'libvirt-network') networks.add(scope, rawString(b, 'network') ?? defaultNetworkName(podNic), 'binding network');
-  }
-  for (const p of raw.podNics) lowers.add(rawScope(view, p), rawString(p, 'ifname'), 'pod NIC');
-  for (const l of raw.links) {
-    links.add(rawScope(view, l), rawString(l, 'name'), rawString(l, 'kind') ?? '?');
-  }
+  const scopeless = view.onlyScope === undefined;
+  const vms = new Names(scopeless, (names) => {
+    for (const v of raw.vms) names.add(rawScope(view, v), rawString(v, 'name'), 'vm');
+  });
+  const networks = new Names(scopeless, (names) => {
+    for (const n of raw.networks) names.add(rawScope(view, n), rawString(n, 'name'), 'network');
+    eachBinding(view, (scope, podNic, mode, b) => {
+      if (mode === 'libvirt-network') names.add(scope, rawString(b, 'network') ?? defaultNetworkName(podNic), 'binding network');
+    });
+  });
+  const servers = new Names(scopeless, (names) => {
+    for (const s of raw.dhcpServers) names.add(rawScope(view, s), rawString(s, 'name'), 'server');
+  });
+  const bridges = new Names(scopeless, (names) => {
+    for (const n of raw.networks) names.add(rawScope(view, n), rawString(n, 'bridge'), 'network bridge');
+    eachBinding(view, (scope, podNic, mode, b) => {
+      if (mode !== 'macvtap') names.add(scope, rawString(b, 'bridge') ?? defaultBridgeName(podNic), 'binding bridge');
+    });
+  });
+  const lowers = new Names(scopeless, (names) => {
+    eachBinding(view, (scope, podNic) => names.add(scope, podNic, 'binding pod NIC'));
+    for (const p of raw.podNics) names.add(rawScope(view, p), rawString(p, 'ifname'), 'pod NIC');
+  });
+  const links = new Names(scopeless, (names) => {
+    for (const l of raw.links) names.add(rawScope(view, l), rawString(l, 'name'), rawString(l, 'kind') ?? '?');
+  });
 
   const vmExists = (scope: string | undefined, name: string, path: Path) => {
     if (vms.get(scope, name) === undefined) {
@@ -105,5 +117,13 @@ export function checkReferences(view: View, issues: Collector): void {
     if (parent !== undefined && links.get(e.scope, parent) === undefined && lowers.get(e.scope, parent) === undefined) {
       issues.add('unknown_reference', [...e.path, 'parent'], `parent ${JSON.stringify(parent)} is not a declared link or pod NIC; declare it (kind: device) if something else made it`);
     }
+  }
+}
+
+/** Calls `f` for each binding that names its pod NIC, sound or not. */
+function eachBinding(view: View, f: (scope: string | undefined, podNic: string, mode: string | undefined, b: unknown) => void): void {
+  for (const b of view.raw.bindings) {
+    const podNic = rawString(b, 'podNic');
+    if (podNic !== undefined) f(rawScope(view, b), podNic, rawString(b, 'mode'), b);
   }
 }
