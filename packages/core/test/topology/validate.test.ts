@@ -289,3 +289,48 @@ test('two IPv4 routes to one destination and metric clash even on different devi
     ['routes.2', 'IPv4 route to 10.0.0.0/8 with metric 0 in scope pod is already claimed at routes[0]'],
   ]);
 });
+
+test('IPv4 default routes clash however they are written, and so do routes with metrics of any size', (t) => {
+  const issues = issuesOf(t, () =>
+    validateTopology({
+      ...seed(),
+      links: [{ name: 'a', kind: 'bridge' }, { name: 'b', kind: 'bridge' }],
+      routes: [
+        { dst: 'default', dev: 'a', gateway: '10.0.0.1' },
+        { dst: '0.0.0.0/0', dev: 'b', gateway: '10.0.0.1' },
+        { dst: '10.1.0.0/16', dev: 'a', metric: 4_000_000_000 },
+        { dst: '10.1.0.0/16', dev: 'b', metric: 4_000_000_000 },
+        { dst: '10.1.0.0/16', dev: 'a', metric: 32_767 },
+        { dst: '10.1.0.0/16', dev: 'a', metric: 32_768 },
+        { dst: '10.1.0.0/17', dev: 'a', metric: 32_767 },
+      ],
+    }),
+  );
+  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
+  t.deepEqual(dups, [
+    ['routes.1', 'IPv4 route to default with metric 0 in scope pod is already claimed at routes[0]'],
+    ['routes.3', 'IPv4 route to 10.1.0.0/16 with metric 4000000000 in scope pod is already claimed at routes[2]'],
+  ]);
+});
+
+test('IPv4 formats: a prefix with host bits set, an address of the wrong family and a malformed CIDR are refused where written', (t) => {
+  const issues = issuesOf(t, () =>
+    validateTopology({
+      ...seed(),
+      links: [{ name: 'a', kind: 'bridge' }],
+      addresses: [{ dev: 'a', cidr: '10.0.0.5/24' }, { dev: 'a', cidr: '10.0.0.6/33' }],
+      routes: [
+        { dst: '10.0.0.1/8', dev: 'a' },
+        { dst: '10.0.0.0/8', dev: 'a', gateway: '10.0.0.1' },
+        { dst: 'fd00::/8', dev: 'a', gateway: 'fd00::1' },
+      ],
+      dhcpServers: [{ name: 's', interface: 'a', subnet: '10.0.0.0/24', options: { router: 'fd00::1' } }],
+    }),
+  );
+  const found = issues.filter((i) => i.code === 'invalid_cidr' || i.code === 'invalid_ip').map((i) => [i.path.join('.'), i.message]);
+  t.deepEqual(found, [
+    ['addresses.1.cidr', '"10.0.0.6/33" is not an address with prefix like 10.244.0.5/24'],
+    ['routes.0.dst', '10.0.0.1/8 has host bits set; the prefix is 10.0.0.0/8'],
+    ['dhcpServers.0.options.router', 'fd00::1 is IPv6; an IPv4 address is needed here'],
+  ]);
+});

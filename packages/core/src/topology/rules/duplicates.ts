@@ -119,13 +119,12 @@ export function checkDuplicates(view: View, issues: Collector): void {
 
   // A route is its destination, device and metric; the kernel keys IPv4 routes by destination
   // and metric alone, so a second device gets EEXIST there. One claim per route checks both.
-  const routes = new ScopedMap<string, Entry<Item<'routes'>>>();
+  const routes = new ScopedMap<string | number, Entry<Item<'routes'>>>();
   for (const e of lists.routes) {
-    const dst = normalizeRouteDst(e.value.dst);
-    const v4 = familyOfDst(dst) === 4;
-    const metric = e.value.metric ?? defaultMetric(dst);
-    const earlier = routes.claim(e.scope, v4 ? `${dst}/${metric}` : `${dst}/${e.value.dev}/${metric}`, e);
+    const earlier = routes.claim(e.scope, routeKey(e.value), e);
     if (earlier === undefined) continue;
+    const dst = normalizeRouteDst(e.value.dst);
+    const metric = e.value.metric ?? defaultMetric(dst);
     const what = earlier.value.dev === e.value.dev ? `route to ${dst} dev ${e.value.dev}${inScope(e.scope)}` : `IPv4 route to ${dst} with metric ${metric}${inScope(e.scope)}`;
     issues.add('duplicate', e.path, `${what} is already claimed at ${toDotPath(earlier.path)}`);
   }
@@ -178,6 +177,31 @@ export function checkDuplicates(view: View, issues: Collector): void {
 function firstBy<T extends Entry<unknown>>(items: readonly T[], key: (t: T) => string): T[] {
   const seen = new ScopedMap<string, T>();
   return items.filter((t) => seen.claim(t.scope, key(t), t) === undefined);
+}
+
+// An IPv4 route key packs destination, prefix and metric into one number below 2^53:
+// (address × 33 + prefix) × 2^15 + metric. Larger metrics are keyed as text.
+const METRICS_PACKED = 2 ** 15;
+
+/**
+ * What a route claims within its scope: an IPv4 route its destination and metric (as one
+ * number when they fit, so no string is built per route), any other its destination,
+ * device and metric (as text).
+ */
+function routeKey(r: Item<'routes'>): string | number {
+  const ip4 = ipv4DstIdentity(r.dst);
+  if (ip4 >= 0 && (r.metric ?? 0) < METRICS_PACKED) return ip4 * METRICS_PACKED + (r.metric ?? 0);
+  const dst = normalizeRouteDst(r.dst);
+  const metric = r.metric ?? defaultMetric(dst);
+  return familyOfDst(dst) === 4 ? `${dst}/${metric}` : `${dst}/${r.dev}/${metric}`;
+}
+
+/** An IPv4 destination as address × 33 + prefix, every zero-length prefix (`default`) as 0; -1 for any other. */
+function ipv4DstIdentity(dst: string): number {
+  if (dst === 'default') return 0;
+  const prefix = ipv4PrefixLength(dst);
+  if (prefix < 0) return -1;
+  return prefix === 0 ? 0 : (ipIdentity(dst, 0, dst.indexOf('/')) as number) * 33 + prefix;
 }
 
 function familyOfDst(dst: string): 4 | 6 | undefined {
