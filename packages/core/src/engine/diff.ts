@@ -49,14 +49,19 @@ export interface Diff {
 
 /** Managed fields of `desired` that differ from `live`. */
 export function changedFields(d: AnyDescriptor, desired: Resource, live: Resource): FieldChange[] {
-  const out: FieldChange[] = [];
+  return changedFieldsOrNone(d, desired, live) ?? [];
+}
+
+/** Like `changedFields`, undefined when none differ: most records of a large state do not change. */
+function changedFieldsOrNone(d: AnyDescriptor, desired: Resource, live: Resource): FieldChange[] | undefined {
+  let out: FieldChange[] | undefined;
   for (const f of d.fields) {
     const to = (desired as unknown as Record<string, unknown>)[f.name];
     if (to === undefined) continue;
     const from = (live as unknown as Record<string, unknown>)[f.name];
     if (from === undefined && f.unknownIsEqual) continue;
     const eq = f.equals ?? sameValue;
-    if (!eq(to, from)) out.push({ field: f.name, from, to });
+    if (!eq(to, from)) (out ??= []).push({ field: f.name, from, to });
   }
   return out;
 }
@@ -103,12 +108,12 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, out: { changes:
       changes.push({ kind, id, action: 'create', desired: w, fields: [], reason: `${d.noun} ${labelOf(d, w)} does not exist` });
       continue;
     }
-    const fields = changedFields(d, w, h);
+    let fields = changedFieldsOrNone(d, w, h);
     if (lifecycle === 'managed' && h.owned === false && w.adopt === true && d.adopt !== undefined) {
-      fields.push({ field: 'owned', from: false, to: true });
+      (fields ??= []).push({ field: 'owned', from: false, to: true });
     }
+    if (fields === undefined) continue;
     const needsAdoption = lifecycle === 'managed' && h.owned === false && w.adopt !== true;
-    if (fields.length === 0) continue;
     if (needsAdoption) {
       conflicts.push({
         code: 'not_owned',

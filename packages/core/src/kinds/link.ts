@@ -7,6 +7,8 @@ import { bare, compact, ipCmd } from './shared.ts';
 import { exists, gone, linkUp, macFree, ref, unused } from './tokens.ts';
 
 const KIND = 'links';
+// Most links hang on no bridge: one shared empty list instead of one per link.
+const NO_KEYS: readonly string[] = [];
 
 /** Id of a link: `scope/name`. */
 export const linkId = (scope: string, name: string): string => `${scope}/${name}`;
@@ -188,7 +190,7 @@ export const linkDescriptor: Descriptor<'links'> = {
   // A macvtap/macvlan goes with its lower device; a bridge port outlives its bridge (the
   // kernel releases it, and the bridge's delete op carries it back on rollback).
   deletedWith: (l) => (l.parent !== undefined ? [ref(KIND, linkId(l.scope, l.parent))] : []),
-  lookupKeys: (l) => (l.master ? [bridgeKey(l.scope, l.master)] : []),
+  lookupKeys: (l) => (l.master ? [bridgeKey(l.scope, l.master)] : NO_KEYS),
   create: createSteps,
   delete: deleteSteps,
   update(desired, _live, changes) {

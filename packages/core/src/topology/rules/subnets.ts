@@ -93,19 +93,21 @@ export function checkSubnets(view: View, issues: Collector): void {
   for (const e of lists.routes) {
     const r = e.value;
     const family = familyOfRouteDst(r.dst);
-    for (const field of ['gateway', 'prefsrc'] as const) {
+    for (const field of ROUTE_IPS) {
       const v = r[field];
       const f = v === undefined ? undefined : familyOf(v);
       if (f !== undefined && family !== undefined && f !== family) {
         issues.add('invalid_ip', [...e.path, field], `${parseIp(v!)!.text} is IPv${f} but the destination ${r.dst} is IPv${family}`);
       }
     }
-    if (r.gateway === undefined) continue;
+    const gateway = r.gateway;
+    if (gateway === undefined) continue;
     const found = addressed.get(e.scope, r.dev);
     if (found === undefined) continue;
+    // The common case, one address whose subnet holds the gateway, allocates nothing.
+    if (typeof found === 'string' ? cidrContains(found, gateway) : found.some((c) => cidrContains(c, gateway))) continue;
     const own = typeof found === 'string' ? [found] : found;
-    if (own.some((c) => cidrContains(c, r.gateway!))) continue;
-    const gw = parseIp(r.gateway);
+    const gw = parseIp(gateway);
     if (gw === undefined || gw.family !== family || isLinkLocal6(gw)) continue;
     const subnets = own.map(parseCidr).filter((c): c is Cidr => c !== undefined && c.ip.family === gw.family);
     if (subnets.length === 0) continue;
@@ -118,6 +120,8 @@ export function checkSubnets(view: View, issues: Collector): void {
     }
   }
 }
+
+const ROUTE_IPS = ['gateway', 'prefsrc'] as const;
 
 function familyOfRouteDst(dst: string): 4 | 6 | undefined {
   if (dst === 'default' || ipv4PrefixLength(dst) >= 0) return 4;
