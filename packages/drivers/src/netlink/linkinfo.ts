@@ -3,7 +3,7 @@
  * and its kind-specific data (veth peer, macvlan mode, tun type).
  */
 import type { MacvlanMode } from '@wirestate/core';
-import { attr, attrStr, attrU32, ifinfomsg } from './attrs.ts';
+import { NlWriter } from './writer.ts';
 import { IFF_TAP, IFF_TUN, IFF_UP, IFLA, IFLA_INFO, IFLA_MACVLAN_MODE, IFLA_TUN_TYPE, VETH_INFO_PEER } from './constants.ts';
 
 /** MACVLAN_MODE_* values by model name. */
@@ -107,22 +107,28 @@ export function macBytes(mac: string): Buffer {
   return Buffer.from(mac.split(':').map((h) => parseInt(h, 16)));
 }
 
-/** Encodes IFLA_LINKINFO for RTM_NEWLINK (`ip link add … type KIND …`). */
+/** Encodes IFLA_LINKINFO for RTM_NEWLINK (`ip link add … type KIND …`): the attribute's payload. */
 export function encodeLinkInfo(spec: LinkInfoSpec): Buffer {
-  const parts = [attrStr(IFLA_INFO.KIND, spec.kind)];
+  const w = new NlWriter(128);
+  writeLinkInfo(w, spec);
+  return w.finish();
+}
+
+/** Writes the payload of IFLA_LINKINFO into `w`, inside the attribute the caller began. */
+export function writeLinkInfo(w: NlWriter, spec: LinkInfoSpec): void {
+  w.attrStr(IFLA_INFO.KIND, spec.kind);
   if (spec.peer !== undefined) {
     const p = spec.peer;
+    const data = w.begin(IFLA_INFO.DATA);
     // VETH_INFO_PEER is an ifinfomsg followed by the peer's own IFLA_* attributes.
-    const peerAttrs = [
-      ifinfomsg(0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP),
-      attrStr(IFLA.IFNAME, p.name),
-      ...(p.mac !== undefined ? [attr(IFLA.ADDRESS, macBytes(p.mac))] : []),
-      ...(p.mtu !== undefined ? [attrU32(IFLA.MTU, p.mtu)] : []),
-      ...(p.netnsFd !== undefined ? [attrU32(IFLA.NET_NS_FD, p.netnsFd)] : []),
-    ];
-    parts.push(attr(IFLA_INFO.DATA, attr(VETH_INFO_PEER, Buffer.concat(peerAttrs))));
+    const peer = w.begin(VETH_INFO_PEER);
+    w.ifinfomsg(0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP).attrStr(IFLA.IFNAME, p.name);
+    if (p.mac !== undefined) w.attrBytes(IFLA.ADDRESS, macBytes(p.mac));
+    if (p.mtu !== undefined) w.attrU32(IFLA.MTU, p.mtu);
+    if (p.netnsFd !== undefined) w.attrU32(IFLA.NET_NS_FD, p.netnsFd);
+    w.end(peer).end(data);
   } else if (spec.macvlanMode !== undefined) {
-    parts.push(attr(IFLA_INFO.DATA, attrU32(IFLA_MACVLAN_MODE, MACVLAN_MODES[spec.macvlanMode])));
+    const data = w.begin(IFLA_INFO.DATA);
+    w.attrU32(IFLA_MACVLAN_MODE, MACVLAN_MODES[spec.macvlanMode]).end(data);
   }
-  return Buffer.concat(parts);
 }

@@ -8,9 +8,9 @@
  */
 import ipaddr from 'ipaddr.js';
 import { WIRESTATE_RTPROT, WirestateError, type Route, type RouteScope } from '@wirestate/core';
-import { attr, attrStr, attrU32, ifinfomsg, zeroed } from './attrs.ts';
+import { NlWriter } from './writer.ts';
 import { AF_INET, AF_INET6, IFA, IFF_UP, IFLA, NLM_F, RTA, RTM, RTN_UNICAST, RT_SCOPE, RT_TABLE_MAIN } from './constants.ts';
-import { encodeLinkInfo, macBytes, type LinkInfoSpec } from './linkinfo.ts';
+import { macBytes, writeLinkInfo, type LinkInfoSpec } from './linkinfo.ts';
 import type { NlRequest } from './port.ts';
 
 const RT_SCOPE_NOWHERE = 255;
@@ -39,16 +39,20 @@ export interface LinkFields {
 
 function linkMessage(type: number, flags: number, index: number, f: LinkFields): NlRequest {
   // ifi_change stays 0 unless the admin state is set: 0 with flags 0 changes nothing.
-  const parts: Buffer[] = [ifinfomsg(index, f.up === true ? IFF_UP : 0, f.up === undefined ? 0 : IFF_UP)];
-  if (f.name !== undefined) parts.push(attrStr(IFLA.IFNAME, f.name));
-  if (f.mac !== undefined) parts.push(attr(IFLA.ADDRESS, macBytes(f.mac)));
-  if (f.mtu !== undefined) parts.push(attrU32(IFLA.MTU, f.mtu));
-  if (f.masterIndex !== undefined) parts.push(attrU32(IFLA.MASTER, f.masterIndex));
-  if (f.linkIndex !== undefined) parts.push(attrU32(IFLA.LINK, f.linkIndex));
-  if (f.alias !== undefined) parts.push(attr(IFLA.IFALIAS, Buffer.from(f.alias, 'utf8')));
-  if (f.group !== undefined) parts.push(attrU32(IFLA.GROUP, f.group));
-  if (f.linkInfo !== undefined) parts.push(attr(IFLA.LINKINFO, encodeLinkInfo(f.linkInfo)));
-  return { type, flags, payload: Buffer.concat(parts) };
+  const w = new NlWriter().ifinfomsg(index, f.up === true ? IFF_UP : 0, f.up === undefined ? 0 : IFF_UP);
+  if (f.name !== undefined) w.attrStr(IFLA.IFNAME, f.name);
+  if (f.mac !== undefined) w.attrBytes(IFLA.ADDRESS, macBytes(f.mac));
+  if (f.mtu !== undefined) w.attrU32(IFLA.MTU, f.mtu);
+  if (f.masterIndex !== undefined) w.attrU32(IFLA.MASTER, f.masterIndex);
+  if (f.linkIndex !== undefined) w.attrU32(IFLA.LINK, f.linkIndex);
+  if (f.alias !== undefined) w.attrText(IFLA.IFALIAS, f.alias);
+  if (f.group !== undefined) w.attrU32(IFLA.GROUP, f.group);
+  if (f.linkInfo !== undefined) {
+    const info = w.begin(IFLA.LINKINFO);
+    writeLinkInfo(w, f.linkInfo);
+    w.end(info);
+  }
+  return { type, flags, payload: w.finish() };
 }
 
 /** `ip link add name NAME [address MAC] [mtu N] [master M] [up] type KIND …`, echoing the new link. */
@@ -79,7 +83,7 @@ export function getLinkRequest(name: string): NlRequest {
 
 /** Payload of the link dump request (`ip link show`), without statistics. */
 export function linkDumpPayload(): Buffer {
-  return Buffer.concat([ifinfomsg(0, 0, 0), attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)]);
+  return new NlWriter().ifinfomsg(0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS).finish();
 }
 
 /** Payload of the address dump request (`ip addr show`), all families. */
@@ -127,11 +131,7 @@ export function parseCidr(cidr: string): { family: number; addr: Buffer; len: nu
 export function addressRequest(action: 'add' | 'del', index: number, cidr: string): NlRequest {
   const { family, addr, len } = parseCidr(cidr);
   // ifaddrmsg: family, prefixlen, flags, scope, index (u32).
-  const head = zeroed(8);
-  head[0] = family;
-  head[1] = len;
-  head.writeUInt32LE(index >>> 0, 4);
-  const payload = Buffer.concat([head, attr(IFA.LOCAL, addr), attr(IFA.ADDRESS, addr)]);
+  const payload = new NlWriter(64).u8(family).u8(len).zeros(2).u32(index).attrBytes(IFA.LOCAL, addr).attrBytes(IFA.ADDRESS, addr).finish();
   return action === 'add'
     ? { type: RTM.NEWADDR, flags: NLM_F.CREATE | NLM_F.EXCL, payload }
     : { type: RTM.DELADDR, flags: 0, payload };
@@ -157,24 +157,17 @@ export function effectiveRouteScope(route: Route): RouteScope {
 /** `ip route add|del DST [via GW] dev INDEX [metric M] [src S] [scope SC] proto P table main`. */
 export function routeRequest(action: 'add' | 'del', route: Route, oif: number): NlRequest {
   const dst = routeDst(route.dst);
-  // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags (u32).
-  const head = zeroed(12);
-  head[0] = dst.family;
-  head[1] = dst.len;
-  head[4] = RT_TABLE_MAIN;
-  head[5] = route.protocol ?? WIRESTATE_RTPROT;
   // A delete matches any scope, as `ip route del` does; IPv6 routes have no scope
   // (the kernel reports universe for all of them).
-  head[6] =
-    action === 'del' ? RT_SCOPE_NOWHERE : dst.family === AF_INET6 ? RT_SCOPE.universe : RT_SCOPE[effectiveRouteScope(route)];
-  head[7] = RTN_UNICAST;
-  const parts: Buffer[] = [head];
-  if (dst.addr !== undefined) parts.push(attr(RTA.DST, dst.addr));
-  parts.push(attrU32(RTA.OIF, oif));
-  if (route.gateway !== undefined) parts.push(attr(RTA.GATEWAY, ipBytes(route.gateway)));
-  if (route.metric !== undefined) parts.push(attrU32(RTA.PRIORITY, route.metric));
-  if (route.prefsrc !== undefined) parts.push(attr(RTA.PREFSRC, ipBytes(route.prefsrc)));
-  const payload = Buffer.concat(parts);
+  const scope = action === 'del' ? RT_SCOPE_NOWHERE : dst.family === AF_INET6 ? RT_SCOPE.universe : RT_SCOPE[effectiveRouteScope(route)];
+  // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags (u32).
+  const w = new NlWriter(96).u8(dst.family).u8(dst.len).zeros(2).u8(RT_TABLE_MAIN).u8(route.protocol ?? WIRESTATE_RTPROT).u8(scope).u8(RTN_UNICAST).zeros(4);
+  if (dst.addr !== undefined) w.attrBytes(RTA.DST, dst.addr);
+  w.attrU32(RTA.OIF, oif);
+  if (route.gateway !== undefined) w.attrBytes(RTA.GATEWAY, ipBytes(route.gateway));
+  if (route.metric !== undefined) w.attrU32(RTA.PRIORITY, route.metric);
+  if (route.prefsrc !== undefined) w.attrBytes(RTA.PREFSRC, ipBytes(route.prefsrc));
+  const payload = w.finish();
   return action === 'add'
     ? { type: RTM.NEWROUTE, flags: NLM_F.CREATE | NLM_F.EXCL, payload }
     : { type: RTM.DELROUTE, flags: 0, payload };

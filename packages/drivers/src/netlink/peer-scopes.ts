@@ -5,7 +5,7 @@
  * (`ip netns list-id` by fd), then the peer's name is read from there by index.
  */
 import { WIRESTATE_ALIAS } from '@wirestate/core';
-import { attrU32, ifinfomsg } from './attrs.ts';
+import { NlWriter } from './writer.ts';
 import { RTM } from './constants.ts';
 import { decodeLink, type RawLink } from './normalize.ts';
 import type { NetlinkPort, NlRequest } from './port.ts';
@@ -54,7 +54,7 @@ export function crossNetnsVeths(links: Iterable<RawLink>): CrossVeth[] {
 /** `ip netns list-id target FD`: the nsid the socket's namespace gives the namespace of `fd`. */
 export function getNsidRequest(fd: number): NlRequest {
   // struct rtgenmsg is one byte, aligned to four.
-  return { type: RTM_GETNSID, flags: 0, payload: Buffer.concat([Buffer.alloc(4), attrU32(NETNSA_FD, fd)]) };
+  return { type: RTM_GETNSID, flags: 0, payload: new NlWriter(16).zeros(4).attrU32(NETNSA_FD, fd).finish() };
 }
 
 /** The nsid in an RTM_NEWNSID reply; -1 (NETNSA_NSID_NOT_ASSIGNED) when there is none. */
@@ -72,7 +72,7 @@ export function nsidOfReply(payload: Uint8Array): number | undefined {
 
 /** `ip -link-netnsid NSID link show dev INDEX`: a link of the namespace numbered `nsid`. */
 export function getLinkInNsidRequest(index: number, nsid: number): NlRequest {
-  return { type: RTM.GETLINK, flags: 0, payload: Buffer.concat([ifinfomsg(index, 0, 0), attrU32(IFLA_TARGET_NETNSID, nsid)]) };
+  return { type: RTM.GETLINK, flags: 0, payload: new NlWriter(32).ifinfomsg(index, 0, 0).attrU32(IFLA_TARGET_NETNSID, nsid).finish() };
 }
 
 /**
