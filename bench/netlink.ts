@@ -37,13 +37,16 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+/** The driver makes veths with one queue each way (see `newLinkRequest`): so does the script. */
+const QUEUES = 'numtxqueues 1 numrxqueues 1';
+
 /**
  * The pod NICs (veth pair + address + up), what CNI would have made; as the driver creates
  * them, both ends also get the ownership alias, so the ip script sets it too.
  */
 function podNicScript(n: number): string[] {
   return range(n).flatMap((i) => [
-    `link add name ${pod(i)} up type veth peer name ${peer(i)}`,
+    `link add name ${pod(i)} up ${QUEUES} type veth peer name ${peer(i)} ${QUEUES}`,
     `link set ${pod(i)} alias wirestate`,
     `link set ${peer(i)} alias wirestate`,
     `addr add ${addr(i)} dev ${pod(i)}`,
@@ -53,7 +56,7 @@ function podNicScript(n: number): string[] {
 /** The pod NICs in the order the driver sends them: creations, then marks, then addresses. */
 function podNicScriptDriverOrder(n: number): string[] {
   return [
-    ...range(n).map((i) => `link add name ${pod(i)} up type veth peer name ${peer(i)}`),
+    ...range(n).map((i) => `link add name ${pod(i)} up ${QUEUES} type veth peer name ${peer(i)} ${QUEUES}`),
     ...range(n).flatMap((i) => [`link set ${pod(i)} alias wirestate`, `link set ${peer(i)} alias wirestate`]),
     ...range(n).map((i) => `addr add ${addr(i)} dev ${pod(i)}`),
   ];

@@ -46,6 +46,8 @@ export const IFLA = {
   IFALIAS: 20,
   GROUP: 27,
   NET_NS_FD: 28,
+  NUM_TX_QUEUES: 31,
+  NUM_RX_QUEUES: 32,
   LINK_NETNSID: 37,
 } as const;
 

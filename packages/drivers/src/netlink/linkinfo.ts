@@ -123,6 +123,8 @@ export function writeLinkInfo(w: NlWriter, spec: LinkInfoSpec): void {
     // VETH_INFO_PEER is an ifinfomsg followed by the peer's own IFLA_* attributes.
     const peer = w.begin(VETH_INFO_PEER);
     w.ifinfomsg(0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP).attrStr(IFLA.IFNAME, p.name);
+    // One queue each way, like its other end (see `newLinkRequest`).
+    w.attrU32(IFLA.NUM_TX_QUEUES, 1).attrU32(IFLA.NUM_RX_QUEUES, 1);
     if (p.mac !== undefined) w.attrBytes(IFLA.ADDRESS, macBytes(p.mac));
     if (p.mtu !== undefined) w.attrU32(IFLA.MTU, p.mtu);
     if (p.netnsFd !== undefined) w.attrU32(IFLA.NET_NS_FD, p.netnsFd);
