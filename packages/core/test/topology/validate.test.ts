@@ -158,6 +158,36 @@ test('the same names in two scopes are no duplicates', (t) => {
   );
 });
 
+test('among thousands of unique names, addresses and routes the one repeated of each is found, and the same ones in two scopes are no duplicates', (t) => {
+  const group = (scope: string, i: number) => ({
+    link: { scope, name: `br${i}`, kind: 'bridge' },
+    address: { scope, dev: `br${i}`, cidr: `10.${i >> 8}.${i & 255}.1/24` },
+    route: { scope, dst: `172.16.${i >> 8}.${i & 255}/32`, dev: `br${i}` },
+  });
+  const groups = [...Array.from({ length: 3000 }, (_, i) => group('a', i)), ...Array.from({ length: 3000 }, (_, i) => group('b', i))];
+  const topology = {
+    apiVersion: 'wirestate/v1',
+    scopes: { a: {}, b: {} },
+    links: groups.map((g) => g.link),
+    addresses: groups.map((g) => g.address),
+    routes: groups.map((g) => g.route),
+  };
+  t.notThrows(() => validateTopology(topology));
+  const repeated = group('b', 1234);
+  const issues = issuesOf(t, () =>
+    validateTopology({
+      ...topology,
+      links: [...topology.links, repeated.link],
+      addresses: [...topology.addresses, { ...repeated.address, dev: 'br7' }],
+      routes: [...topology.routes, { ...repeated.route, dev: 'br7' }],
+    }),
+  );
+  t.deepEqual(
+    issues.filter((i) => i.code === 'duplicate').map((i) => i.path.join('.')),
+    ['links.6000.name', 'addresses.6000.cidr', 'routes.6000'],
+  );
+});
+
 test('a master loop is reported once however long it is', (t) => {
   const links = Array.from({ length: 1000 }, (_, i) => ({ name: `br${i}`, kind: 'bridge', master: `br${(i + 1) % 1000}` }));
   const issues = issuesOf(t, () => validateTopology({ ...seed(), links }));
