@@ -7,7 +7,7 @@ import type { Driver, Op, OpOf, OpOutcome, Scope, Scopes, State } from '@wiresta
 import { WirestateError, scopeOf } from '@wirestate/core';
 import { netlinkError } from './errors.ts';
 import { describeOp, execRunner, executeOp, type ExecContext, type ExecRunner } from './execute.ts';
-import { fastEligible, runFastBatch } from './fast-batch.ts';
+import { fastEligible, resolveNames, runFastBatch, uncachedNames } from './fast-batch.ts';
 import { addressDumpPayload, delGroupRequest, linkDumpPayload, routeDumpPayload, setLinkRequest } from './messages.ts';
 import { RTM } from './constants.ts';
 import { DumpDecoder, linkIndexes, type RawDump } from './normalize.ts';
@@ -138,6 +138,25 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     return ctx.port.remote !== undefined ? ctx : undefined;
   }
 
+  /** Caches, one batch per scope, the ifindexes the batch path needs and does not know yet. */
+  async function resolveUncached(ops: readonly Op[]): Promise<void> {
+    const wanted = new Map<ScopeContext, Set<string>>();
+    for (const op of ops) {
+      let local: ScopeContext;
+      try {
+        if (!REMOTE_TYPES.has(op.type) || remoteScope(op) !== undefined) continue;
+        local = ports.get(scopeOf(op));
+      } catch {
+        continue; // an unknown scope: the op fails on its own below
+      }
+      if (local.port.requestBatch === undefined) continue;
+      let names = wanted.get(local);
+      if (names === undefined) wanted.set(local, (names = new Set()));
+      uncachedNames(local, op, names);
+    }
+    await Promise.all([...wanted].filter(([, names]) => names.size > 0).map(([ctx, names]) => resolveNames(ctx, names)));
+  }
+
   async function runRemote(ctx: ScopeContext, ops: readonly Op[]): Promise<OpOutcome[]> {
     const { failures } = await ctx.port.remote!.executeOps(ctx.scope, ops);
     // The worker changed links: the indexes this side cached may be stale.
@@ -208,6 +227,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
           ),
         );
       };
+      await resolveUncached(ops);
       const remote = new Map<ScopeContext, number[]>();
       const fast = new Map<ScopeContext, number[]>();
       const deletes = new Map<string, number[]>();

@@ -13,7 +13,7 @@ import { WIRESTATE_ALIAS, type Op, type OpOf, type OpOutcome } from '@wirestate/
 import { errnoOf, netlinkError } from './errors.ts';
 import { afterSetLinkFailure, changeAddress, changeRoute, describeOp, undoCreate, type ExecContext } from './execute.ts';
 import type { LinkInfoSpec } from './linkinfo.ts';
-import { addressRequest, indexOfLinkPayload, newLinkRequest, routeRequest, setLinkRequest, type LinkFields } from './messages.ts';
+import { addressRequest, getLinkRequest, indexOfLinkPayload, newLinkRequest, routeRequest, setLinkRequest, type LinkFields } from './messages.ts';
 import type { BatchReplies, NlRequest } from './port.ts';
 import { rejection } from './socket-port.ts';
 import type { ScopeContext } from './scope-ports.ts';
@@ -49,6 +49,47 @@ export function fastEligible(ctx: ScopeContext, op: Op): boolean {
     default:
       return false;
   }
+}
+
+/** Adds to `out` the names `op` refers to by ifindex that the cache of `ctx` does not hold. */
+export function uncachedNames(ctx: ScopeContext, op: Op, out: Set<string>): void {
+  const need = (name: string | null | undefined): void => {
+    if (name !== undefined && name !== null && !ctx.indexes.has(name)) out.add(name);
+  };
+  switch (op.type) {
+    case 'link.create':
+      need(op.link.master);
+      need(op.link.parent);
+      need(op.peerLink?.master);
+      return;
+    case 'link.set':
+      need(op.attrs.master);
+      return;
+    case 'address.add':
+    case 'address.delete':
+      need(op.address.dev);
+      return;
+    case 'route.add':
+    case 'route.delete':
+      need(op.route.dev);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Looks up the ifindexes of `names` with one batch of RTM_GETLINK (`ip link show dev NAME`
+ * each) and caches those that exist: links made by others since the last snapshot (a bridge
+ * libvirt made) then take the batch path instead of a lookup and a request each.
+ */
+export async function resolveNames(ctx: ScopeContext, names: ReadonlySet<string>): Promise<void> {
+  const list = [...names];
+  const replies = await ctx.port.requestBatch!(list.map((n) => getLinkRequest(n)));
+  list.forEach((name, k) => {
+    const echo = replies.echoes[k];
+    if (replies.errnos[k] === 0 && echo !== undefined) ctx.indexes.set(name, indexOfLinkPayload(echo));
+  });
 }
 
 function indexOf(ctx: ScopeContext, master: string | null): number {
