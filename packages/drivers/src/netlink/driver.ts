@@ -189,6 +189,8 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
           }
         }),
       );
+      // One scope's part is the whole state (each part is a fresh object): no copy of its records.
+      if (parts.length === 1) return parts[0]!;
       const state = { links: {}, addresses: {}, routes: {} } as { -readonly [K in 'links' | 'addresses' | 'routes']: State[K] };
       for (const p of parts) {
         Object.assign(state.links, p.links);
