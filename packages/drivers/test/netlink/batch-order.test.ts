@@ -7,6 +7,7 @@
 import test from 'ava';
 import type { Op } from '@wirestate/core';
 import type { NetlinkPort, NlRequest } from '../../src/netlink/index.ts';
+import { fakePort } from './fake-port.ts';
 import { createNetlinkDriver } from '../../src/netlink/index.ts';
 import { parseAttrs } from '../../src/netlink/attrs.ts';
 import { IFINFOMSG_LEN, IFLA, RTM } from '../../src/netlink/constants.ts';
@@ -39,8 +40,7 @@ function withIndex(payload: Uint8Array, index: number): Buffer {
 function loggingPort(): { port: NetlinkPort; batches: string[][] } {
   const batches: string[][] = [];
   let lastIndex = 1;
-  const port: NetlinkPort = {
-    request: async () => [],
+  const port = fakePort({
     requestBatch: async (reqs: readonly NlRequest[]) => {
       batches.push(reqs.map((r) => `${NAMES[r.type] ?? r.type}${r.type === RTM.NEWLINK && (r.flags & NLM_F_CREATE) !== 0 ? ' create' : ''}`));
       const errnos = new Int32Array(reqs.length);
@@ -61,11 +61,7 @@ function loggingPort(): { port: NetlinkPort; batches: string[][] } {
       });
       return { errnos, echoes, errors: new Map() };
     },
-    dump: async () => [],
-    openNetns: async () => 3,
-    closeFd: async () => undefined,
-    close: async () => undefined,
-  };
+  });
   return { port, batches };
 }
 

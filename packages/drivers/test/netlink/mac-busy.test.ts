@@ -12,6 +12,7 @@ import { parseAttrs } from '../../src/netlink/attrs.ts';
 import { IFF_UP, IFINFOMSG_LEN, IFLA, RTM } from '../../src/netlink/constants.ts';
 import { formatMac } from '../../src/netlink/normalize.ts';
 import { rejection } from '../../src/netlink/socket-port.ts';
+import { fakePort } from './fake-port.ts';
 
 const EBUSY = 16;
 const EADDRNOTAVAIL = 99;
@@ -47,14 +48,7 @@ function refusingPort(link: FakeLink, refusedMac?: string): { port: NetlinkPort;
     if (up !== undefined) link.up = up;
     return [];
   };
-  const port: NetlinkPort = {
-    request,
-    dump: async () => [],
-    openNetns: async () => 3,
-    closeFd: async () => undefined,
-    close: async () => undefined,
-  };
-  return { port, log };
+  return { port: fakePort({ request }), log };
 }
 
 test('a MAC change refused with EBUSY on an up link is retried down and brought back up with the new MAC', async (t) => {
