@@ -7,6 +7,7 @@ import type { AnyDescriptor, FieldChange } from '../kinds/descriptor.ts';
 import type { LiveIndex } from '../kinds/live-index.ts';
 import { allDescriptors } from '../kinds/registry.ts';
 import { sameValue } from '../kinds/shared.ts';
+import { idsOf } from '../model/record-order.ts';
 import type { Resource, ResourceKind, State } from '../model/state.ts';
 
 /** What happens to one resource. */
@@ -86,7 +87,7 @@ function diffKind(d: AnyDescriptor, desired: State, live: State, out: { changes:
   const want = desired[kind] as Readonly<Record<string, Resource>>;
   const have = live[kind] as Readonly<Record<string, Resource>>;
   // No sorting here: plan() orders steps and changes itself, deterministically.
-  for (const id of Object.keys(want)) {
+  for (const id of idsOf(want)) {
     const w = want[id]!;
     const h = have[id];
     const lifecycle = (d.lifecycle as (r: Resource) => string)(w);

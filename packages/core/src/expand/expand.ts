@@ -6,7 +6,8 @@
 import { ValidationError, type Issue } from '../errors.ts';
 import { descriptorOf } from '../kinds/registry.ts';
 import { linkId } from '../kinds/link.ts';
-import { emptyState, type Link, type Resource, type ResourceKind, type State } from '../model/state.ts';
+import { describeRecords } from '../model/record-order.ts';
+import { emptyState, RESOURCE_KINDS, type Link, type Resource, type ResourceKind, type State } from '../model/state.ts';
 import type { Scope, Scopes } from '../model/scope.ts';
 import type { Topology } from '../topology/types.ts';
 import { emptyFacts, factsKey, type Facts } from './facts.ts';
@@ -47,9 +48,24 @@ class Records {
   /** Declarations in order, for finding the first one of a duplicate. */
   private readonly declared: { readonly kind: ResourceKind; readonly r: Resource; readonly origin: Origin }[] = [];
   private readonly lists: ReadonlyMap<ResourceKind, readonly Resource[]>;
+  /** The ids of each kind in insertion order, handed to diff with the state. */
+  private readonly ids = {} as Record<ResourceKind, string[]>;
 
   constructor(private readonly topology: Topology) {
     this.lists = new Map(LOW_LEVEL.map(([field, kind]) => [kind, (topology[field] ?? []) as readonly Resource[]]));
+    for (const kind of RESOURCE_KINDS) this.ids[kind] = [];
+  }
+
+  /** Adds a record under an id known to be free. */
+  insert(kind: ResourceKind, id: string, r: Resource): void {
+    this.state[kind][id] = r;
+    this.ids[kind].push(id);
+  }
+
+  /** The desired state, each kind frozen and described for diff. */
+  done(): State {
+    for (const kind of RESOURCE_KINDS) describeRecords(this.state[kind], this.ids[kind]);
+    return this.state as unknown as State;
   }
 
   /** Adds a record declared at `at`: a path, or its index in the kind's list (`vms` for domains). */
@@ -58,7 +74,7 @@ class Records {
     const records = this.state[kind];
     const first = records[id];
     if (first === undefined) {
-      records[id] = r;
+      this.insert(kind, id, r);
       return;
     }
     this.issues.push({ code: 'duplicate_resource', path: [...this.pathOf(kind, at)], message: `${descriptorOf(kind).noun} ${id} is also declared by ${pathText(this.originOf(kind, first))}` });
@@ -112,7 +128,7 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
     const scope = l.peerScope ?? l.scope;
     const id = linkId(scope, l.peer);
     if (state.links[id] === undefined) {
-      state.links[id] = { scope, name: l.peer, kind: 'veth', peer: l.name, ...(l.peerScope !== undefined ? { peerScope: l.scope } : {}) } satisfies Link;
+      records.insert('links', id, { scope, name: l.peer, kind: 'veth', peer: l.name, ...(l.peerScope !== undefined ? { peerScope: l.scope } : {}) } satisfies Link);
     }
   }
   const bound = new Set<string>();
@@ -145,5 +161,5 @@ export function expand(topology: Topology, facts: Facts = emptyFacts()): Expande
     addExpansion(records, out, ['facts', key]);
   }
   if (issues.length > 0) throw new ValidationError(issues);
-  return { scopes, desired: state as unknown as State };
+  return { scopes, desired: records.done() };
 }
