@@ -1,7 +1,7 @@
 /**
  * The kernel floor of the seed wiring: the very requests the netlink driver sends (same
- * messages, flags, echo and order, ownership alias included), pre-encoded into datagrams
- * of 32 with one acknowledgement each and sent as fast as replies allow — no driver logic,
+ * messages, flags, chosen ifindexes and order, ownership alias included), pre-encoded into
+ * datagrams of 32 with one acknowledgement each and sent as fast as replies allow — no driver logic,
  * no promises, no IPC. What remains is the kernel's work plus one syscall per datagram: no
  * client of this socket API can apply the wiring faster. Run inside the namespace:
  * `nsenter --net=/var/run/netns/NS node --import=tsx bench/lib/floor.ts pod|wire N [PREFIX]`;
@@ -28,36 +28,30 @@ const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
 const PER_DATAGRAM = 32;
 const IN_FLIGHT = 128;
-/** Fixed ifindexes (a fresh namespace has none this high), so no request waits for an echo. */
+/** Ifindexes chosen up front like the driver's (a fresh namespace has none this high). */
 const BASE = 100_000;
 
 const addr = (i: number): string => `10.${(i >> 8) & 255}.${i & 255}.5/16`;
 const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
-
-/** A request with the ifindex written into its ifinfomsg (RTM_NEWLINK create only). */
-function withIndex(req: NlRequest, index: number): NlRequest {
-  const payload = Buffer.from(req.payload);
-  payload.writeInt32LE(index, 4);
-  return { ...req, payload };
-}
 
 /** The driver's requests of one phase, in its order (see `bench/netlink.ts`). */
 export function floorRequests(phase: 'pod' | 'wire', n: number, prefix = ''): NlRequest[] {
   const p = (i: number): string => `${prefix}p${i}`;
   const q = (i: number): string => `${prefix}q${i}`;
   const b = (i: number): string => `${prefix}b${i}`;
+  // A veth pair takes two consecutive indexes (p, then its peer q), a bridge one.
   const pIndex = (i: number): number => BASE + 3 * i;
   const bIndex = (i: number): number => BASE + 3 * i + 2;
   const out: NlRequest[] = [];
   const range = Array.from({ length: n }, (_, i) => i);
   if (phase === 'pod') {
     // Creations, their ownership marks, then the addresses (the driver's two waves).
-    for (const i of range) out.push(withIndex(newLinkRequest({ name: p(i), up: true, linkInfo: { kind: 'veth', peer: { name: q(i) } } }), pIndex(i)));
+    for (const i of range) out.push(newLinkRequest({ name: p(i), up: true, linkInfo: { kind: 'veth', peer: { name: q(i), index: pIndex(i) + 1 } } }, pIndex(i)));
     for (const i of range) out.push(setLinkRequest(0, { name: p(i), alias: WIRESTATE_ALIAS }), setLinkRequest(0, { name: q(i), alias: WIRESTATE_ALIAS }));
     for (const i of range) out.push(addressRequest('add', pIndex(i), addr(i)));
   } else {
     // A wave grouped by kind (bridges, MAC changes, address removals), the bridges' marks, then enslaving.
-    for (const i of range) out.push(withIndex(newLinkRequest({ name: b(i), up: true, linkInfo: { kind: 'bridge' } }), bIndex(i)));
+    for (const i of range) out.push(newLinkRequest({ name: b(i), up: true, linkInfo: { kind: 'bridge' } }, bIndex(i)));
     for (const i of range) out.push(setLinkRequest(0, { name: p(i), mac: mac(i) }));
     for (const i of range) out.push(addressRequest('del', pIndex(i), addr(i)));
     for (const i of range) out.push(setLinkRequest(0, { name: b(i), alias: WIRESTATE_ALIAS }));

@@ -11,7 +11,7 @@
  */
 import { WIRESTATE_ALIAS, type Op, type OpOf, type OpOutcome } from '@wirestate/core';
 import { errnoOf, netlinkError } from './errors.ts';
-import { afterSetLinkFailure, changeAddress, changeRoute, describeOp, undoCreate, type ExecContext } from './execute.ts';
+import { afterSetLinkFailure, changeAddress, changeRoute, describeOp, executeOp, undoCreate, type ExecContext } from './execute.ts';
 import type { LinkInfoSpec } from './linkinfo.ts';
 import { addressRequest, getLinkRequest, indexOfLinkPayload, newLinkRequest, routeRequest, setLinkRequest, type LinkFields } from './messages.ts';
 import type { BatchReplies, NlRequest } from './port.ts';
@@ -96,16 +96,21 @@ function indexOf(ctx: ScopeContext, master: string | null): number {
   return master === null ? 0 : ctx.indexes.get(master)!;
 }
 
-/** RTM_NEWLINK of a creation, as `createLink` sends it (the bridge MTU goes with the mark). */
-function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>): NlRequest {
+/**
+ * RTM_NEWLINK of a creation, as `createLink` sends it (the bridge MTU goes with the mark),
+ * but with the ifindex chosen here (see `runFastBatch`).
+ */
+function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>, index: number): NlRequest {
   const l = op.link;
   let linkInfo: LinkInfoSpec;
   let linkIndex: number | undefined;
   if (l.kind === 'veth') {
     const p = op.peerLink;
+    // The kernel registers the peer first: its index is chosen too (the next one), or it
+    // would take the one chosen for this end.
     linkInfo = {
       kind: 'veth',
-      peer: { name: l.peer!, ...(p?.mac !== undefined && { mac: p.mac }), ...(p?.mtu !== undefined && { mtu: p.mtu }) },
+      peer: { name: l.peer!, index: index + 1, ...(p?.mac !== undefined && { mac: p.mac }), ...(p?.mtu !== undefined && { mtu: p.mtu }) },
     };
   } else if (l.kind === 'macvtap' || l.kind === 'macvlan') {
     linkInfo = { kind: l.kind, ...(l.mode !== undefined && { macvlanMode: l.mode }) };
@@ -120,7 +125,7 @@ function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>): NlRequest 
     ...(l.master !== undefined && { masterIndex: indexOf(ctx, l.master) }),
     ...(linkIndex !== undefined && { linkIndex }),
   };
-  return newLinkRequest(fields);
+  return newLinkRequest(fields, index);
 }
 
 /** The ownership marks that follow a successful creation (see `createLink`). */
@@ -153,10 +158,10 @@ function setFields(ctx: ScopeContext, op: OpOf<'link.set'>): LinkFields {
   };
 }
 
-function requestOf(ctx: ScopeContext, op: Op): NlRequest {
+function requestOf(ctx: ScopeContext, op: Op, index: number): NlRequest {
   switch (op.type) {
     case 'link.create':
-      return creationRequest(ctx, op);
+      return creationRequest(ctx, op, index);
     case 'link.set':
       return setLinkRequest(0, setFields(ctx, op));
     case 'address.add':
@@ -200,12 +205,23 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
   // against 175 ms for the same requests interleaved.
   const passes = new Uint8Array(ops.length);
   for (let i = 0; i < ops.length; i++) passes[i] = passOf(ops[i]!);
+  // Each creation gets the next ifindex above those the scope knows (a veth pair two), so
+  // that no echo of the new link is needed to learn it (a full link message built, sent and
+  // read per creation). One taken meanwhile by somebody else's link is refused: that
+  // creation is retried op by op, where the kernel picks the index.
+  const chosen = new Int32Array(ops.length);
+  let next = 1;
+  for (const index of ctx.indexes.values()) if (index >= next) next = index + 1;
   for (let pass = 0; pass < 3; pass++) {
     for (let i = 0; i < ops.length; i++) {
       if (passes[i] !== pass) continue;
       const op = ops[i]!;
+      if (op.type === 'link.create') {
+        chosen[i] = next;
+        next += op.link.kind === 'veth' ? 2 : 1;
+      }
       try {
-        const req = requestOf(ctx, op);
+        const req = requestOf(ctx, op, chosen[i]!);
         at[i] = reqs.length;
         reqs.push(req);
       } catch (err) {
@@ -230,15 +246,20 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
         outcomes[i] = OK;
         continue;
       }
-      const echo = first.echoes[k];
-      if (echo !== undefined) ctx.indexes.set(op.link.name, indexOfLinkPayload(echo));
+      ctx.indexes.set(op.link.name, chosen[i]!);
+      if (op.link.kind === 'veth') ctx.indexes.set(op.link.peer!, chosen[i]! + 1);
       created.push(i);
       markAt.push(marks.length);
       markRequests(ctx, op, marks);
       continue;
     }
     const err = errorAt(first, k);
-    if (op.type === 'link.set' && op.attrs.mac !== undefined && errnoOf(err) === 'EBUSY') {
+    if (op.type === 'link.create' && (errnoOf(err) === 'EEXIST' || errnoOf(err) === 'EBUSY')) {
+      // The chosen index was taken (EEXIST: a link has it, which NLM_F_EXCL keeps untouched;
+      // EBUSY: the veth peer's), or the name: op by op, the kernel picks the index and a
+      // taken name fails there alike.
+      slow.push(executeOp(x, op).then(() => void (outcomes[i] = OK), (e: unknown) => void (outcomes[i] = failure(op, e))));
+    } else if (op.type === 'link.set' && op.attrs.mac !== undefined && errnoOf(err) === 'EBUSY') {
       slow.push(
         afterSetLinkFailure(ctx, op, setFields(ctx, op), err).then(
           () => void (outcomes[i] = OK),

@@ -37,6 +37,8 @@ export interface VethPeerSpec {
   readonly up?: boolean;
   /** File descriptor of the namespace the peer goes to (IFLA_NET_NS_FD), in the sending process. */
   readonly netnsFd?: number;
+  /** The peer's ifindex; the kernel takes it only when the link's own is given too. */
+  readonly index?: number;
 }
 
 /** What to put into IFLA_LINKINFO when creating a link. */
@@ -122,7 +124,7 @@ export function writeLinkInfo(w: NlWriter, spec: LinkInfoSpec): void {
     const data = w.begin(IFLA_INFO.DATA);
     // VETH_INFO_PEER is an ifinfomsg followed by the peer's own IFLA_* attributes.
     const peer = w.begin(VETH_INFO_PEER);
-    w.ifinfomsg(0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP).attrStr(IFLA.IFNAME, p.name);
+    w.ifinfomsg(p.index ?? 0, p.up === true ? IFF_UP : 0, p.up === undefined ? 0 : IFF_UP).attrStr(IFLA.IFNAME, p.name);
     // One queue each way, like its other end (see `newLinkRequest`).
     w.attrU32(IFLA.NUM_TX_QUEUES, 1).attrU32(IFLA.NUM_RX_QUEUES, 1);
     if (p.mac !== undefined) w.attrBytes(IFLA.ADDRESS, macBytes(p.mac));

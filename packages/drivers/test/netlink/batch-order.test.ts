@@ -14,6 +14,7 @@ import { IFINFOMSG_LEN, IFLA, RTM } from '../../src/netlink/constants.ts';
 
 const ENODEV = 19;
 const NLM_F_CREATE = 0x400;
+const NLM_F_ECHO = 0x8;
 const NAMES: Readonly<Record<number, string>> = {
   [RTM.NEWLINK]: 'link',
   [RTM.GETLINK]: 'link show',
@@ -47,9 +48,9 @@ function loggingPort(): { port: NetlinkPort; batches: string[][] } {
       const echoes = new Array<Uint8Array | undefined>(reqs.length);
       reqs.forEach((r, k) => {
         errnos[k] = r.type === RTM.DELADDR ? ENODEV : 0;
-        // A creation is echoed (NLM_F_ECHO) with its new ifindex, as the kernel does; a
-        // lookup is answered with the link, or ENODEV.
-        if ((r.flags & NLM_F_CREATE) !== 0) {
+        // A creation asking for it is echoed (NLM_F_ECHO) with its new ifindex, as the
+        // kernel does; a lookup is answered with the link, or ENODEV.
+        if ((r.flags & NLM_F_ECHO) !== 0) {
           const echo = Buffer.from(r.payload);
           echo.writeInt32LE(++lastIndex, 4);
           echoes[k] = echo;
