@@ -98,9 +98,9 @@ function indexOf(ctx: ScopeContext, master: string | null): number {
 
 /**
  * RTM_NEWLINK of a creation, as `createLink` sends it (the bridge MTU goes with the mark),
- * but with the ifindex chosen here (see `runFastBatch`).
+ * but with the ifindex chosen in `runFastBatch`, if any.
  */
-function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>, index: number): NlRequest {
+function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>, index: number | undefined): NlRequest {
   const l = op.link;
   let linkInfo: LinkInfoSpec;
   let linkIndex: number | undefined;
@@ -110,7 +110,7 @@ function creationRequest(ctx: ScopeContext, op: OpOf<'link.create'>, index: numb
     // would take the one chosen for this end.
     linkInfo = {
       kind: 'veth',
-      peer: { name: l.peer!, index: index + 1, ...(p?.mac !== undefined && { mac: p.mac }), ...(p?.mtu !== undefined && { mtu: p.mtu }) },
+      peer: { name: l.peer!, ...(index !== undefined && { index: index + 1 }), ...(p?.mac !== undefined && { mac: p.mac }), ...(p?.mtu !== undefined && { mtu: p.mtu }) },
     };
   } else if (l.kind === 'macvtap' || l.kind === 'macvlan') {
     linkInfo = { kind: l.kind, ...(l.mode !== undefined && { macvlanMode: l.mode }) };
@@ -161,7 +161,7 @@ function setFields(ctx: ScopeContext, op: OpOf<'link.set'>): LinkFields {
 function requestOf(ctx: ScopeContext, op: Op, index: number): NlRequest {
   switch (op.type) {
     case 'link.create':
-      return creationRequest(ctx, op, index);
+      return creationRequest(ctx, op, index === 0 ? undefined : index);
     case 'link.set':
       return setLinkRequest(0, setFields(ctx, op));
     case 'address.add':
@@ -209,14 +209,15 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
   // that no echo of the new link is needed to learn it (a full link message built, sent and
   // read per creation). One taken meanwhile by somebody else's link is refused: that
   // creation is retried op by op, where the kernel picks the index.
+  // Without a snapshot of the scope there is nothing to count from: the kernel picks and echoes.
   const chosen = new Int32Array(ops.length);
-  let next = 1;
+  let next = 0;
   for (const index of ctx.indexes.values()) if (index >= next) next = index + 1;
   for (let pass = 0; pass < 3; pass++) {
     for (let i = 0; i < ops.length; i++) {
       if (passes[i] !== pass) continue;
       const op = ops[i]!;
-      if (op.type === 'link.create') {
+      if (op.type === 'link.create' && next > 0) {
         chosen[i] = next;
         next += op.link.kind === 'veth' ? 2 : 1;
       }
@@ -246,15 +247,18 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
         outcomes[i] = OK;
         continue;
       }
-      ctx.indexes.set(op.link.name, chosen[i]!);
-      if (op.link.kind === 'veth') ctx.indexes.set(op.link.peer!, chosen[i]! + 1);
+      const echo = first.echoes[k];
+      if (chosen[i] !== 0) {
+        ctx.indexes.set(op.link.name, chosen[i]!);
+        if (op.link.kind === 'veth') ctx.indexes.set(op.link.peer!, chosen[i]! + 1);
+      } else if (echo !== undefined) ctx.indexes.set(op.link.name, indexOfLinkPayload(echo));
       created.push(i);
       markAt.push(marks.length);
       markRequests(ctx, op, marks);
       continue;
     }
     const err = errorAt(first, k);
-    if (op.type === 'link.create' && (errnoOf(err) === 'EEXIST' || errnoOf(err) === 'EBUSY')) {
+    if (op.type === 'link.create' && chosen[i] !== 0 && (errnoOf(err) === 'EEXIST' || errnoOf(err) === 'EBUSY')) {
       // The chosen index was taken (EEXIST: a link has it, which NLM_F_EXCL keeps untouched;
       // EBUSY: the veth peer's), or the name: op by op, the kernel picks the index and a
       // taken name fails there alike.
