@@ -13,6 +13,26 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/**
+ * Where attribute `type` starts (its header) among the attributes of `b[start, end)`, or -1:
+ * for reading one attribute without materializing the others.
+ */
+export function attrAt(b: Uint8Array, start: number, end: number, type: number): number {
+  let pos = start;
+  while (pos + NLA_HDRLEN <= end) {
+    const len = b[pos]! | (b[pos + 1]! << 8);
+    if (len < NLA_HDRLEN || pos + len > end) break;
+    if (((b[pos + 2]! | (b[pos + 3]! << 8)) & NLA_TYPE_MASK) === type) return pos;
+    pos += align4(len);
+  }
+  return -1;
+}
+
+/** The payload length of the attribute whose header is at `at`. */
+export function attrLength(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8)) - NLA_HDRLEN;
+}
+
 /** Parses the attributes in `buf` from `offset` into a map type → payload (later duplicates win). */
 export function parseAttrs(buf: Uint8Array, offset = 0): Map<number, Buffer> {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);

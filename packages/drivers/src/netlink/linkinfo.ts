@@ -3,6 +3,7 @@
  * and its kind-specific data (veth peer, macvlan mode, tun type).
  */
 import type { MacvlanMode } from '@wirestate/core';
+import { attrAt, attrLength } from './attrs.ts';
 import { NlWriter } from './writer.ts';
 import { IFF_TAP, IFF_TUN, IFF_UP, IFLA, IFLA_INFO, IFLA_MACVLAN_MODE, IFLA_TUN_TYPE, VETH_INFO_PEER } from './constants.ts';
 
@@ -59,14 +60,9 @@ export function decodeLinkInfo(payload: Uint8Array): LinkInfo {
 
 /** The first u32 or u8 of nested attribute `want` within `b[start, end)`, if present. */
 function nestedValue(b: Buffer, start: number, end: number, want: number, bytes: 1 | 4): number | undefined {
-  let pos = start;
-  while (pos + 4 <= end) {
-    const len = b[pos]! | (b[pos + 1]! << 8);
-    if (len < 4 || pos + len > end) break;
-    if (((b[pos + 2]! | (b[pos + 3]! << 8)) & 0x3fff) === want && len >= 4 + bytes) return bytes === 1 ? b[pos + 4]! : b.readUInt32LE(pos + 4);
-    pos += (len + 3) & ~3;
-  }
-  return undefined;
+  const at = attrAt(b, start, end, want);
+  if (at < 0 || attrLength(b, at) < bytes) return undefined;
+  return bytes === 1 ? b[at + 4]! : b.readUInt32LE(at + 4);
 }
 
 /**

@@ -34,6 +34,8 @@ export interface LinkFields {
   readonly alias?: string;
   /** IFLA_GROUP. */
   readonly group?: number;
+  /** Creation only: IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES. */
+  readonly queues?: number;
   readonly linkInfo?: LinkInfoSpec;
 }
 
@@ -47,7 +49,7 @@ function linkMessage(type: number, flags: number, index: number, f: LinkFields):
   if (f.linkIndex !== undefined) w.attrU32(IFLA.LINK, f.linkIndex);
   if (f.alias !== undefined) w.attrText(IFLA.IFALIAS, f.alias);
   if (f.group !== undefined) w.attrU32(IFLA.GROUP, f.group);
-  if (f.linkInfo?.kind === 'veth') w.attrU32(IFLA.NUM_TX_QUEUES, 1).attrU32(IFLA.NUM_RX_QUEUES, 1);
+  if (f.queues !== undefined) w.attrU32(IFLA.NUM_TX_QUEUES, f.queues).attrU32(IFLA.NUM_RX_QUEUES, f.queues);
   if (f.linkInfo !== undefined) {
     const info = w.begin(IFLA.LINKINFO);
     writeLinkInfo(w, f.linkInfo);
@@ -66,9 +68,10 @@ function linkMessage(type: number, flags: number, index: number, f: LinkFields):
  * 0.23 s).
  */
 export function newLinkRequest(f: LinkFields & { readonly name: string; readonly linkInfo: LinkInfoSpec }, index?: number): NlRequest {
+  const fields = f.linkInfo.kind === 'veth' ? { ...f, queues: 1 } : f;
   return index === undefined
-    ? linkMessage(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, 0, f)
-    : linkMessage(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, index, f);
+    ? linkMessage(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL | NLM_F.ECHO, 0, fields)
+    : linkMessage(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, index, fields);
 }
 
 /** `ip link set dev NAME [address MAC] [mtu N] [master M | nomaster] [up | down] [alias A] [group G]`. */

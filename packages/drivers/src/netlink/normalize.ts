@@ -13,7 +13,7 @@ import {
   type RouteScope,
   type State,
 } from '@wirestate/core';
-import { parseAttrs, u32 } from './attrs.ts';
+import { attrAt, attrLength, parseAttrs, u32 } from './attrs.ts';
 import {
   AF_INET,
   AF_INET6,
@@ -363,16 +363,8 @@ export function linkIndexes(rawLinks: readonly Uint8Array[]): Map<string, number
   const out = new Map<string, number>();
   for (const p of rawLinks) {
     const b = buf(p);
-    let pos = IFINFOMSG_LEN;
-    while (pos + 4 <= b.length) {
-      const len = b.readUInt16LE(pos);
-      if (len < 4 || pos + len > b.length) break;
-      if ((b.readUInt16LE(pos + 2) & 0x3fff) === IFLA.IFNAME) {
-        out.set(b.toString('utf8', pos + 4, b[pos + len - 1] === 0 ? pos + len - 1 : pos + len), b.readInt32LE(4));
-        break;
-      }
-      pos += (len + 3) & ~3;
-    }
+    const at = attrAt(b, IFINFOMSG_LEN, b.length, IFLA.IFNAME);
+    if (at >= 0) out.set(textAt(b, at + 4, at + 4 + attrLength(b, at)), b.readInt32LE(4));
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * (`ip netns list-id` by fd), then the peer's name is read from there by index.
  */
 import { WIRESTATE_ALIAS } from '@wirestate/core';
+import { attrAt, attrLength } from './attrs.ts';
 import { NlWriter } from './writer.ts';
 import { RTM } from './constants.ts';
 import { decodeLink, type RawLink } from './normalize.ts';
@@ -60,14 +61,9 @@ export function getNsidRequest(fd: number): NlRequest {
 /** The nsid in an RTM_NEWNSID reply; -1 (NETNSA_NSID_NOT_ASSIGNED) when there is none. */
 export function nsidOfReply(payload: Uint8Array): number | undefined {
   const b = buf(payload);
-  let pos = 4;
-  while (pos + 4 <= b.length) {
-    const len = b.readUInt16LE(pos);
-    if (len < 4 || pos + len > b.length) break;
-    if ((b.readUInt16LE(pos + 2) & 0x3fff) === NETNSA_NSID) return b.readInt32LE(pos + 4);
-    pos += (len + 3) & ~3;
-  }
-  return undefined;
+  // struct rtgenmsg (one byte, aligned to four), then the attributes.
+  const at = attrAt(b, 4, b.length, NETNSA_NSID);
+  return at < 0 || attrLength(b, at) < 4 ? undefined : b.readInt32LE(at + 4);
 }
 
 /** `ip -link-netnsid NSID link show dev INDEX`: a link of the namespace numbered `nsid`. */
