@@ -19,6 +19,11 @@ export function codes(issues: readonly Issue[]): string[] {
   return issues.map((i) => `${i.code}@${JSON.stringify(i.path)}`).sort();
 }
 
+/** The `duplicate` issues among `issues`, as [dotted path, message]. */
+export function duplicates(issues: readonly Issue[]): [string, string][] {
+  return issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
+}
+
 /** The one-scope seed topology of the docs. */
 export const SEED_YAML = `apiVersion: wirestate/v1
 scopes:

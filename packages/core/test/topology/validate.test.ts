@@ -3,7 +3,7 @@ import test from 'ava';
 import { parse } from 'yaml';
 import type { Topology } from '../../src/topology/index.ts';
 import { LIMITS, parseTopology, validateTopology } from '../../src/topology/index.ts';
-import { codes, data, issuesOf, only } from './helpers.ts';
+import { codes, data, duplicates, issuesOf, only } from './helpers.ts';
 
 const seed = (): Record<string, unknown> => ({
   apiVersion: 'wirestate/v1',
@@ -290,8 +290,7 @@ test('a link name taken twice, or by a veth peer, is blamed at the later field a
     ],
   }),
   );
-  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
-  t.deepEqual(dups, [
+  t.deepEqual(duplicates(issues), [
     ['links.1.peer', 'link name br0 in scope pod (a veth peer) is already claimed at links[0].name'],
     ['links.2.name', 'link name v0 in scope pod is already claimed at links[1].name'],
     ['links.4.name', 'link name p1 in scope pod is already claimed at links[3].peer'],
@@ -313,8 +312,7 @@ test('two IPv4 routes to one destination and metric clash even on different devi
     ],
   }),
   );
-  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
-  t.deepEqual(dups, [
+  t.deepEqual(duplicates(issues), [
     ['routes.1', 'route to 10.0.0.0/8 dev a in scope pod is already claimed at routes[0]'],
     ['routes.2', 'IPv4 route to 10.0.0.0/8 with metric 0 in scope pod is already claimed at routes[0]'],
   ]);
@@ -336,8 +334,7 @@ test('IPv4 default routes clash however they are written, and so do routes with 
       ],
     }),
   );
-  const dups = issues.filter((i) => i.code === 'duplicate').map((i) => [i.path.join('.'), i.message]);
-  t.deepEqual(dups, [
+  t.deepEqual(duplicates(issues), [
     ['routes.1', 'IPv4 route to default with metric 0 in scope pod is already claimed at routes[0]'],
     ['routes.3', 'IPv4 route to 10.1.0.0/16 with metric 4000000000 in scope pod is already claimed at routes[2]'],
   ]);
