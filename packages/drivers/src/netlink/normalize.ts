@@ -62,7 +62,10 @@ const NO_INFO: LinkInfo = Object.freeze({});
 /** struct nlmsghdr. */
 const NLMSG_HDRLEN = 16;
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Lowercase hex digits as ASCII codes. */
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where a hardware address is spelled out before it becomes one string (64 bytes is the longest, IPoIB's 20 being the longest in use). */
+const MAC_TEXT = Buffer.alloc(3 * 64);
 
 const ROUTE_SCOPES: Readonly<Record<number, RouteScope>> = { 0: 'universe', 253: 'link', 254: 'host' };
 
@@ -75,11 +78,21 @@ export function formatMac(b: Uint8Array): string {
   return formatMacAt(b, 0, b.length);
 }
 
-/** Formats the hardware address in `b[start, end)`. */
+/**
+ * Formats the hardware address in `b[start, end)`: spelled out as ASCII into a scratch
+ * buffer, then made one flat string (a snapshot formats thousands; joining pieces made a
+ * dozen intermediate strings per address).
+ */
 function formatMacAt(b: Uint8Array, start: number, end: number): string {
-  let out = HEX[b[start]!]!;
-  for (let i = start + 1; i < end; i++) out += ':' + HEX[b[i]!]!;
-  return out;
+  const n = Math.min(end - start, 64);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const v = b[start + i]!;
+    if (i > 0) MAC_TEXT[o++] = 0x3a;
+    MAC_TEXT[o++] = HEX_DIGITS[v >> 4]!;
+    MAC_TEXT[o++] = HEX_DIGITS[v & 15]!;
+  }
+  return MAC_TEXT.toString('latin1', 0, o);
 }
 
 /** The string attribute in `b[at, end)`, without its NUL (utf8, read by the native slice directly). */
@@ -99,12 +112,16 @@ export function formatIp(b: Uint8Array): string {
  * bytes by index and makes no sub-buffer per attribute.
  */
 export function decodeLink(payload: Uint8Array): RawLink {
-  const b = buf(payload);
+  return decodeLinkAt(buf(payload), 0, payload.length);
+}
+
+/** Decodes the RTM_NEWLINK payload in `b[start, n)`, read in place within a datagram. */
+function decodeLinkAt(b: Buffer, start: number, n: number): RawLink {
   // Every field present from the start: one object shape for all links.
   const l: { -readonly [K in keyof RawLink]: RawLink[K] } = {
-    index: b.readInt32LE(4),
+    index: b.readInt32LE(start + 4),
     name: '',
-    flags: b.readUInt32LE(8),
+    flags: b.readUInt32LE(start + 8),
     mac: undefined,
     mtu: undefined,
     link: undefined,
@@ -113,8 +130,7 @@ export function decodeLink(payload: Uint8Array): RawLink {
     alias: undefined,
     info: NO_INFO,
   };
-  let pos = IFINFOMSG_LEN;
-  const n = b.length;
+  let pos = start + IFINFOMSG_LEN;
   while (pos + 4 <= n) {
     const len = b[pos]! | (b[pos + 1]! << 8);
     if (len < 4 || pos + len > n) break;
@@ -282,7 +298,10 @@ export class DumpDecoder {
 
   /** One RTM_NEWLINK payload. */
   link(payload: Uint8Array): void {
-    const l = decodeLink(payload);
+    this.add(decodeLink(payload));
+  }
+
+  private add(l: RawLink): void {
     this.byIndex.set(l.index, l);
   }
 
@@ -304,7 +323,8 @@ export class DumpDecoder {
       const len = b.readUInt32LE(pos);
       if (len < NLMSG_HDRLEN || pos + len > b.length) break;
       const type = b[pos + 4]! | (b[pos + 5]! << 8);
-      if (type === RTM.NEWLINK) this.link(b.subarray(pos + NLMSG_HDRLEN, pos + len));
+      // Links are read in place: no view per message for the most numerous, largest ones.
+      if (type === RTM.NEWLINK) this.add(decodeLinkAt(b, pos + NLMSG_HDRLEN, pos + len));
       else if (type === RTM.NEWADDR) this.address(b.subarray(pos + NLMSG_HDRLEN, pos + len));
       else if (type === RTM.NEWROUTE) this.route(b.subarray(pos + NLMSG_HDRLEN, pos + len));
       pos += (len + 3) & ~3;

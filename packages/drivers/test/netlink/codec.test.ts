@@ -4,7 +4,7 @@ import { rt } from 'netlink';
 import { WirestateError, type ErrorKind } from '@wirestate/core';
 import { parseAttrs } from '../../src/netlink/attrs.ts';
 import { IFLA, IFLA_INFO, VETH_INFO_PEER } from '../../src/netlink/constants.ts';
-import { decodeLinkInfo, encodeLinkInfo, errnoOf, inFlightCap, kindOfErrno, netlinkError, normalizeDump } from '../../src/netlink/index.ts';
+import { decodeLinkInfo, encodeLinkInfo, errnoOf, formatMac, inFlightCap, kindOfErrno, netlinkError, normalizeDump } from '../../src/netlink/index.ts';
 import { routeRequest, setLinkRequest } from '../../src/netlink/messages.ts';
 
 test('encodeLinkInfo and decodeLinkInfo round-trip a macvtap kind and mode', (t) => {
@@ -94,4 +94,11 @@ test('the in-flight cap follows the receive buffer and stays within 4..128', (t)
 
 test('normalizeDump of nothing is an empty state', (t) => {
   t.deepEqual(normalizeDump({ links: [], addresses: [], routes: [] }, 'pod'), { links: {}, addresses: {}, routes: {} });
+});
+
+test('hardware addresses format as lowercase colon-separated hex, whatever their length', (t) => {
+  t.is(formatMac(Uint8Array.from([0x02, 0xab, 0x0c, 0xd0, 0x00, 0xff])), '02:ab:0c:d0:00:ff');
+  const ipoib = Uint8Array.from({ length: 20 }, (_, i) => i * 13);
+  t.is(formatMac(ipoib), Array.from(ipoib, (b) => b.toString(16).padStart(2, '0')).join(':'));
+  t.is(formatMac(Uint8Array.from([0x7f])), '7f');
 });
