@@ -8,7 +8,8 @@
  * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Beside them runs the kernel
  * floor of the apply (`lib/floor.ts`): the driver's very requests, pre-encoded and sent with no
  * driver logic — how fast any client of the socket could go. Usage:
- * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs)
+ * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs; the snapshot row
+ * is itself the median of BENCH_SNAPSHOTS=5 alternating pairs per run, its first pair shown apart)
  */
 import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
@@ -154,6 +155,13 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+function medianCost(xs: readonly Cost[]): Cost {
+  return { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) };
+}
+
+/** Snapshot pairs per run (BENCH_SNAPSHOTS=k). */
+const SNAPSHOT_PAIRS = Number(process.env.BENCH_SNAPSHOTS ?? '') || 5;
+
 function row(label: string, ip: Cost, nl: Cost, target: number | undefined, who = 'netlink'): void {
   const ratio = nl.wall / ip.wall;
   const verdict = target === undefined ? '' : `(target ≤ ${target}) ${ratio <= target ? 'met' : 'MISSED'}`;
@@ -203,10 +211,10 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
     }
     // Kernel work outlives the request (linkwatch, RCU, timers in kworkers): let it settle
     // before the other contender runs, and alternate who goes first.
-    const pair = async (phase: string, ipFn: () => Promise<Cost>, nlFn: () => Promise<unknown>): Promise<void> => {
+    const pair = async (phase: string, ipFn: () => Promise<Cost>, nlFn: () => Promise<unknown>, ipGoesFirst = ipFirst): Promise<void> => {
       let ip: Cost;
       let nl: Cost;
-      if (ipFirst) {
+      if (ipGoesFirst) {
         ip = await ipFn();
         await settle();
         nl = await nlCost(nlFn);
@@ -236,7 +244,15 @@ async function once(n: number, warmup: number, ipFirst: boolean): Promise<Figure
       floor: sum(floorPod, floorWire),
       ipDriverOrder: sum(orderedPod, orderedWire),
     };
-    await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]));
+    // A snapshot changes nothing, so it is measured several times: the row is the median of
+    // SNAPSHOT_PAIRS alternating pairs, the first pair after the apply is shown beside it.
+    const snaps: { ip: Cost; nl: Cost }[] = [];
+    for (let k = 0; k < SNAPSHOT_PAIRS; k++) {
+      await pair('snapshot', () => ipDumps(nsIp), () => driver.snapshot([scope]), k % 2 === 0 ? ipFirst : !ipFirst);
+      snaps.push(figures.snapshot!);
+    }
+    figures.snapshotFirst = snaps[0]!;
+    figures.snapshot = { ip: medianCost(snaps.map((x) => x.ip)), nl: medianCost(snaps.map((x) => x.nl)) };
     figures.links = { ip: none, nl: { wall: Object.keys((await driver.snapshot([scope])).links ?? {}).length, cpu: 0 } };
     await pair('teardown', () => ipBatchCost(nsIp, teardownScript(n)), () => runBatches(driver, [teardownOps(n, scope.name)]));
     const left = Object.keys((await driver.snapshot([scope])).links ?? {}).length;
@@ -272,6 +288,7 @@ async function benchN(n: number, reps: number): Promise<void> {
   row("apply floor (driver's requests, no driver)", med('apply', 'ip'), med('apply', 'floor'), undefined, '  floor');
   row("ip -batch with the lines in the driver's order", med('apply', 'ip'), med('apply', 'ipDriverOrder'), undefined, 'ip/ord');
   row(`snapshot (${med('links', 'nl').wall} links; ip: 4 × ip -j)`, med('snapshot', 'ip'), med('snapshot', 'nl'), n >= 1000 ? 0.8 : undefined);
+  row('  its first pair after the apply', med('snapshotFirst', 'ip'), med('snapshotFirst', 'nl'), undefined);
   row('teardown (bridges, veth pairs)', med('teardown', 'ip'), med('teardown', 'nl'), 0.5);
 }
 
