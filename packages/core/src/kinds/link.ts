@@ -79,7 +79,7 @@ function fieldTokens(l: Link, c: FieldChange): Pick<StepDraft, 'requires' | 'pro
  * Ports of a bridge that no declaration moves: the kernel releases them when the bridge
  * goes, so delete and create ops carry them to keep rollback and replace exact.
  */
-function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
+export function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
   if (bridge.kind !== 'bridge') return [];
   return ctx.index
     .find(KIND, bridgeKey(bridge.scope, bridge.name))
@@ -89,7 +89,8 @@ function undeclaredPorts(bridge: Link, ctx: PlanContext): string[] {
     .sort();
 }
 
-function withPorts<T extends object>(op: T, ports: readonly string[]): T {
+/** `op` with its `ports` when there are any. */
+export function withPorts<T extends object>(op: T, ports: readonly string[]): T {
   return ports.length === 0 ? op : { ...op, ports };
 }
 

@@ -52,8 +52,18 @@ export type Op =
   | { readonly type: 'route.delete'; readonly route: Route }
   | { readonly type: 'network.define'; readonly network: Network }
   | { readonly type: 'network.undefine'; readonly network: Network }
-  | { readonly type: 'network.start'; readonly network: Network }
-  | { readonly type: 'network.destroy'; readonly network: Network }
+  | {
+      readonly type: 'network.start';
+      readonly network: Network;
+      /** Links to enslave to the bridge once it runs again (ports nobody declared, lost when it stopped), those that still exist. */
+      readonly ports?: readonly string[];
+    }
+  | {
+      readonly type: 'network.destroy';
+      readonly network: Network;
+      /** Ports libvirt releases with the bridge (so the inverse enslaves them again). */
+      readonly ports?: readonly string[];
+    }
   | { readonly type: 'network.autostart'; readonly network: Network; readonly autostart: boolean }
   | { readonly type: 'dhcpHost.add'; readonly host: DhcpHost; readonly live: boolean }
   | { readonly type: 'dhcpHost.delete'; readonly host: DhcpHost; readonly live: boolean }

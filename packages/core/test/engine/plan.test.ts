@@ -109,3 +109,28 @@ test("deleting an owned libvirt network leaves a VM interface nobody declared in
     [['delete', 'networks', 's/old']],
   );
 });
+
+test("stopping a libvirt network carries the tap nobody declared on its bridge, so the inverse start puts it back", (t) => {
+  const live = state([link({ name: 'virbr9', kind: 'bridge', owned: false }), link({ name: 'vnet0', kind: 'tap', master: 'virbr9', owned: false })], {
+    networks: { 's/old': { scope: 's', name: 'old', bridge: 'virbr9', active: true, owned: true } },
+  });
+  const p = plan(state([]), live);
+  const destroy = p.steps.find((s) => s.op.type === 'network.destroy');
+  t.deepEqual(destroy?.op, { type: 'network.destroy', network: { scope: 's', name: 'old', bridge: 'virbr9', active: true }, ports: ['vnet0'] });
+  t.deepEqual(destroy?.inverse, { type: 'network.start', network: { scope: 's', name: 'old', bridge: 'virbr9', active: true }, ports: ['vnet0'] });
+  t.is(destroy?.inverseCommand, 'virsh net-start old && ip link set vnet0 master virbr9');
+  // The tap itself is not the plan's to delete.
+  t.false(p.steps.some((s) => s.kind === 'links'));
+});
+
+test('a replaced libvirt network starts with the old bridge’s undeclared taps on its new bridge', (t) => {
+  const before = { scope: 's', name: 'net', bridge: 'virbr9', active: true, owned: true } as const;
+  const live = state([link({ name: 'virbr9', kind: 'bridge', owned: false }), link({ name: 'vnet0', kind: 'tap', master: 'virbr9', owned: false })], {
+    networks: { 's/net': before },
+  });
+  const p = plan(state([], { networks: { 's/net': { scope: 's', name: 'net', bridge: 'virbr7', active: true } } }), live);
+  const start = p.steps.find((s) => s.op.type === 'network.start');
+  t.deepEqual((start?.op as { ports?: readonly string[] }).ports, ['vnet0']);
+  t.is(start?.command, 'virsh net-start net && ip link set vnet0 master virbr7');
+  t.true(p.steps.findIndex((s) => s.op.type === 'network.destroy') < p.steps.indexOf(start!), 'the old network stops first');
+});

@@ -7,8 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIBVIRT_URI, WirestateError, asWirestateError } from '@wirestate/core';
-import type { DhcpOptions, Driver, Op, OpOutcome, Scope, Scopes } from '@wirestate/core';
+import type { DhcpOptions, Driver, Op, OpOf, OpOutcome, Scope, Scopes } from '@wirestate/core';
 import { execRunner } from '../exec.ts';
+import { inNetns } from '../netns.ts';
 import type { Runner } from '../exec.ts';
 import { commandsOf, fileWord } from './commands.ts';
 import type { OpCommands } from './commands.ts';
@@ -225,10 +226,33 @@ export function createLibvirtDriver(options: LibvirtDriverOptions = {}): Libvirt
           }
         }
       }
+      for (const p of planned) {
+        const op = ops[p.index]!;
+        if (op.type !== 'network.start' || op.ports === undefined || op.ports.length === 0 || outcomes[p.index]?.ok !== true) continue;
+        const failure = await putPortsBack(op, p.uri, p.cmds.context);
+        if (failure !== undefined) outcomes[p.index] = { ok: false, error: failure };
+      }
     } finally {
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
     return outcomes.map((o) => o ?? { ok: false, error: new WirestateError('bug', 'op was not run') });
+  }
+
+  /**
+   * A network started again takes back the ports its bridge lost when it stopped (a running
+   * VM's tap nobody declared), those that still exist. If one cannot be put back, the network
+   * is stopped again so that the failed op has changed nothing.
+   */
+  async function putPortsBack(op: OpOf<'network.start'>, uri: string, context: string): Promise<WirestateError | undefined> {
+    const prefix = inNetns(scopes.get(op.network.scope) ?? { name: op.network.scope });
+    for (const port of op.ports ?? []) {
+      const argv = [...prefix, 'ip', 'link', 'set', port, 'master', op.network.bridge];
+      const r = await run(argv[0]!, argv.slice(1));
+      if (r.code === 0 || /Cannot find device/.test(r.stderr)) continue;
+      await runVirsh(run, virsh, uri, [['net-destroy', op.network.name]]).catch(() => undefined);
+      return new WirestateError('driver_failure', `${context}: putting ${port} back on bridge ${op.network.bridge}: ${r.stderr.trim()}`);
+    }
+    return undefined;
   }
 
   function remember(op: Op | undefined): void {

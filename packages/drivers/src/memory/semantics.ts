@@ -239,6 +239,11 @@ const handlers: { [T in OpType]: Handler<T> } = {
       const a = { scope: n.scope, dev: n.bridge, cidr: ip.cidr };
       d.addresses[addressId(a)] = { ...a, owned: false };
     }
+    // The ports it had before it stopped, those that still exist.
+    for (const port of op.ports ?? []) {
+      const l = d.links[linkId(n.scope, port)];
+      if (l !== undefined) setMaster(d, l, n.bridge, context);
+    }
   },
   'network.destroy'(d, op) {
     const context = `destroying network ${op.network.name} in scope ${op.network.scope}`;

@@ -60,6 +60,23 @@ rootTest('each libvirt op followed by its inverse restores the exact prior snaps
   await check(['destroy', { type: 'network.destroy', network: net }, { type: 'network.start', network: net }]);
 });
 
+rootTest('a network started again puts back the ports nobody declared that its bridge lost when it stopped, those that still exist', async (t) => {
+  const { scope, driver } = await setup(t, 'lvports');
+  const net = seedNetwork();
+  await driver.execute({ type: 'network.define', network: net });
+  await driver.execute({ type: 'network.start', network: net });
+  // A veth end stands in for a running VM's tap on the network's bridge.
+  const ns = scope.netns!;
+  const masterOf = (dev: string): string | undefined =>
+    (JSON.parse(execFileSync('ip', ['-n', ns, '-j', 'link', 'show', 'dev', dev], { encoding: 'utf8' })) as { master?: string }[])[0]?.master;
+  execFileSync('ip', ['-n', ns, 'link', 'add', 'tapish0', 'type', 'veth', 'peer', 'name', 'tapish1']);
+  execFileSync('ip', ['-n', ns, 'link', 'set', 'tapish0', 'master', net.bridge]);
+  await driver.execute({ type: 'network.destroy', network: net, ports: ['tapish0'] });
+  t.is(masterOf('tapish0'), undefined, 'the kernel released the port with the bridge');
+  await driver.execute({ type: 'network.start', network: net, ports: ['gone0', 'tapish0'] });
+  t.is(masterOf('tapish0'), net.bridge);
+});
+
 rootTest('a batch of independent ops runs in one virsh process and reports each outcome in order', async (t) => {
   const { scope, driver, counter } = await setup(t, 'lvbatch');
   const a = { ...seedNetwork(), name: 'pod-a', bridge: 'br-a' };
