@@ -6,7 +6,7 @@
 /** What each code means, in documentation order. */
 export const ISSUE_CODES = {
   yaml_syntax: 'the file is not well-formed YAML (syntax error, duplicate key, several documents)',
-  too_large: 'the document (4 MiB), a string (4096 characters), a list or map (200,000 items), the nesting depth (32), the value count or the alias expansion exceeds its limit; also the note counting issues past the first 1000',
+  too_large: 'the document (32 MiB; 4 MiB unless it is plain YAML, without anchors, aliases or tags), a string (4096 characters), a list or map (200,000 items), the nesting depth (32), the value count or the alias expansion exceeds its limit; also the note counting issues past the first 1000',
   invalid_type: 'a field has the wrong type (a string where a list is expected, a fraction where an integer is)',
   missing_field: 'a required field is absent',
   unknown_field: 'a field the schema does not define (check the spelling)',

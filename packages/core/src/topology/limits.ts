@@ -5,11 +5,18 @@
  */
 export const LIMITS = {
   /**
-   * Characters in a YAML document: about 80,000 small resources. The YAML parser holds some
-   * 150 bytes per character at peak, so this keeps a parse under about 700 MB; larger
-   * topologies go through `validateTopology`.
+   * Characters in a YAML document: some 600,000 small resources. A plain document (no
+   * anchors, aliases, tags) is read by the fast parse, which holds about 8 bytes per
+   * character; this keeps it under about 300 MB.
    */
-  maxDocumentChars: 4 * 1024 * 1024,
+  maxDocumentChars: 32 * 1024 * 1024,
+  /**
+   * Characters up to which a document may take the positional parse (issue locations,
+   * anchors, aliases, tags): about 80,000 small resources. That parser holds some 150 bytes
+   * per character at peak, so this keeps it under about 700 MB. A larger document must be
+   * plain YAML, and its issues carry paths without line and column.
+   */
+  maxPositionalChars: 4 * 1024 * 1024,
   /** Characters in any one string value or map key. */
   maxStringChars: 4096,
   /** Items in any one list, entries in any one map. */

@@ -1,10 +1,10 @@
 /** Parsing a YAML topology file into a validated, normalized topology with located issues. */
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { ValidationError, type Issue } from '../errors.ts';
+import { ValidationError, type Issue, type SourceLocation } from '../errors.ts';
 import type { RawIssue } from './collector.ts';
 import { LIMITS } from './limits.ts';
 import { locateIn } from './locate.ts';
-import { parsePlainYaml } from './plain-yaml.ts';
+import { parsePlainYaml, type PlainParse } from './plain-yaml.ts';
 import type { Topology } from './types.ts';
 import { checkTopology } from './validate.ts';
 
@@ -23,10 +23,9 @@ export function parseTopology(text: string, file: string): Topology {
   }
   // A plain, valid document needs no positions: the fast parse is enough.
   const plain = parsePlainYaml(text);
-  if (plain !== undefined) {
-    const result = checkTopology(plain.value);
-    if (result.ok) return result.topology;
-  }
+  const checked = plain.ok ? checkTopology(plain.value) : undefined;
+  if (checked?.ok === true) return checked.topology;
+  if (text.length > LIMITS.maxPositionalChars) throw new ValidationError(unlocatedIssues(plain, checked?.ok === false ? checked.issues : [], at));
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -55,6 +54,25 @@ export function parseTopology(text: string, file: string): Topology {
   const found: readonly RawIssue[] = result.ok ? [] : result.issues;
   for (const i of found) issues.push({ ...i, location: locateIn(doc, lines, file, i.path, i.code === 'unknown_field') });
   throw new ValidationError(sortByLocation(issues));
+}
+
+/**
+ * The issues of a document too large for the positional parse: its syntax error as the fast
+ * parse located it, or the YAML features that need the positional parse, or the
+ * validation issues with their paths only.
+ */
+function unlocatedIssues(plain: PlainParse, found: readonly RawIssue[], at: (line: number, col: number) => SourceLocation): Issue[] {
+  if (plain.ok) return [...found];
+  if (plain.reason === 'syntax') return [{ code: 'yaml_syntax', path: [], message: plain.error.message, location: at(plain.error.line, plain.error.col) }];
+  const why = plain.reason === 'features' ? 'anchors, aliases, tags, directives or complex keys' : plain.reason === 'null key' ? 'a null map key' : 'nesting too deep';
+  return [
+    {
+      code: 'too_large',
+      path: [],
+      message: `a document over ${LIMITS.maxPositionalChars} characters must be plain YAML, and this one has ${why}; write the values out or split the topology`,
+      location: at(1, 1),
+    },
+  ];
 }
 
 /** Where the first alias is, to point at when aliases expand too much. */

@@ -45,28 +45,54 @@ const core = FAILSAFE_SCHEMA.extend({
   ],
 });
 
-/** What a document holds, or undefined when this parse declines it (the positional one decides). */
-export function parsePlainYaml(text: string): { readonly value: unknown } | undefined {
+/** A syntax error the fast parse found, with its 1-based position. */
+export interface PlainSyntaxError {
+  readonly message: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/**
+ * What a document holds; or why this parse declines it (the positional one then decides):
+ * a YAML feature it leaves to the positional parse, or a syntax error, duplicate key or
+ * second document, located.
+ */
+export type PlainParse =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: 'features' | 'null key' | 'too deep' }
+  | { readonly ok: false; readonly reason: 'syntax'; readonly error: PlainSyntaxError };
+
+export function parsePlainYaml(text: string): PlainParse {
   // Anchors, aliases and tags (anywhere, even in a comment: declining is always safe) need the
   // positional parser's alias limits and tag handling; `%` could start a directive, `?` a
   // complex key, and a flow collection before `:` is a collection used as a key.
-  if (/[&*!%?]|[\]}]\s*:/.test(text)) return undefined;
+  if (/[&*!%?]|[\]}]\s*:/.test(text)) return { ok: false, reason: 'features' };
   let value: unknown;
   try {
     value = load(text, { schema: core, json: false });
-  } catch {
+  } catch (err) {
     // Syntax errors, duplicate keys, a second document: the positional parse reports them.
-    return undefined;
+    return { ok: false, reason: 'syntax', error: syntaxError(err) };
   }
-  if (value === undefined) return undefined;
+  // An empty document (nothing, or comments only) is null, as for the positional parse.
+  if (value === undefined) return { ok: true, value: null };
   let fixed: unknown;
   try {
     fixed = unNull(value);
   } catch {
     // Nesting deep enough to exhaust the stack: the positional parse and the size guard say so.
-    return undefined;
+    return { ok: false, reason: 'too deep' };
   }
-  return fixed === DECLINE ? undefined : { value: fixed };
+  return fixed === DECLINE ? { ok: false, reason: 'null key' } : { ok: true, value: fixed };
+}
+
+/** js-yaml's error as text and a 1-based position (its marks count from 0). */
+function syntaxError(err: unknown): PlainSyntaxError {
+  const e = err as { reason?: unknown; message?: unknown; mark?: { line?: unknown; column?: unknown } };
+  const message = typeof e.reason === 'string' ? e.reason : String(e.message ?? err);
+  const line = typeof e.mark?.line === 'number' ? e.mark.line + 1 : 1;
+  const col = typeof e.mark?.column === 'number' ? e.mark.column + 1 : 1;
+  return { message, line, col };
 }
 
 const DECLINE = Symbol('decline');

@@ -138,6 +138,39 @@ test('a document over the size limit is refused before it is parsed', (t) => {
   t.deepEqual(codes(issues), ['too_large@[]']);
 });
 
+/** Comment lines that take a document past the positional parse's limit. */
+const PADDING = `${'# padding\n'.repeat(Math.ceil(LIMITS.maxPositionalChars / 10) + 1)}`;
+const PADDING_LINES = Math.ceil(LIMITS.maxPositionalChars / 10) + 1;
+
+test('a plain document too large for the positional parse is read by the fast one', (t) => {
+  const text = `${PADDING}${SEED_YAML}`;
+  t.true(text.length > LIMITS.maxPositionalChars);
+  t.deepEqual(parseTopology(text, 'big.yaml'), parseTopology(SEED_YAML, 'seed.yaml'));
+});
+
+test('a document too large for the positional parse that needs it (an alias) is refused, saying why', (t) => {
+  const text = `${PADDING}${SEED_YAML}x: &a 1\n`;
+  const issues = issuesOf(t, () => parseTopology(text, 'big.yaml'));
+  t.deepEqual(codes(issues), ['too_large@[]']);
+  t.regex(issues[0]?.message ?? '', /must be plain YAML, and this one has anchors, aliases/);
+});
+
+test('a syntax error in a document too large for the positional parse is located by the fast one', (t) => {
+  const text = `${PADDING}${SEED_YAML}links: [\n`;
+  const issues = issuesOf(t, () => parseTopology(text, 'big.yaml'));
+  t.deepEqual(codes(issues), ['yaml_syntax@[]']);
+  t.is(issues[0]?.location?.file, 'big.yaml');
+  // The padding, the seed's 6 lines, then the broken flow list: the parser stops at the end.
+  t.true((issues[0]?.location?.line ?? 0) > PADDING_LINES + 6);
+});
+
+test('the issues of a document too large for the positional parse carry their paths without positions', (t) => {
+  const text = `${PADDING}${SEED_YAML}links: [{ name: br0, kind: bridge, mtu: 9 }]\n`;
+  const issues = issuesOf(t, () => parseTopology(text, 'big.yaml'));
+  t.deepEqual(codes(issues), ['out_of_range@["links",0,"mtu"]']);
+  t.is(issues[0]?.location, undefined);
+});
+
 test('nesting deep enough to exhaust the parser is refused as too large', (t) => {
   const text = `apiVersion: wirestate/v1\nscopes: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
   const issues = issuesOf(t, () => parseTopology(text, 'deep.yaml'));

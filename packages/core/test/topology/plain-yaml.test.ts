@@ -34,9 +34,9 @@ test('every fixture and example the fast parse accepts has the value the positio
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const fast = parsePlainYaml(text);
-    if (fast === undefined) continue;
+    if (!fast.ok) continue;
     accepted++;
-    t.deepEqual(fast, positional(text), file);
+    t.deepEqual({ value: fast.value }, positional(text), file);
   }
   t.log(`${accepted} of ${files.length} files take the fast parse`);
   t.true(accepted > files.length / 2, 'plain documents are the common case');
@@ -58,10 +58,10 @@ test('tricky scalars, as values and keys, mean the same through both parsers', (
       const lines = pairs.filter(([k]) => k.trim() !== '' && !keys.has(k) && keys.add(k)).map(([k, v]) => `${k}: ${v}`);
       const text = flow ? `{${lines.join(', ')}}\n` : `${lines.join('\n')}\n`;
       const fast = parsePlainYaml(text);
-      if (fast === undefined) return;
+      if (!fast.ok) return;
       const slow = positional(text);
       if (slow === undefined) throw new Error(`the fast parse accepted what the positional parse rejects:\n${text}`);
-      t.deepEqual(fast, slow, text);
+      t.deepEqual({ value: fast.value }, slow, text);
       compared++;
     }),
     { numRuns: 2000, seed: 20261128 },
@@ -72,6 +72,24 @@ test('tricky scalars, as values and keys, mean the same through both parsers', (
 
 test('documents the fast parse must leave to the positional parse are declined', (t) => {
   for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\na: 2\n', '? [a]\n: 1\n', '{[a]: 1}\n', '~: 1\n', 'a: [\n']) {
-    t.is(parsePlainYaml(text), undefined, text);
+    t.false(parsePlainYaml(text).ok, text);
   }
+});
+
+test('a syntax error or a duplicate key is declined with its position, a second document as a syntax error', (t) => {
+  t.like(parsePlainYaml('a: 1\n---\nb: 2\n'), { ok: false, reason: 'syntax' });
+  const cases: [string, number][] = [['a: 1\nb: [\n', 3], ['a: 1\na: 2\n', 2]];
+  for (const [text, line] of cases) {
+    const r = parsePlainYaml(text);
+    if (r.ok || r.reason !== 'syntax') {
+      t.fail(`${JSON.stringify(text)} should be a located syntax error`);
+      continue;
+    }
+    t.is(r.error.line, line, text);
+    t.true(r.error.message.length > 0);
+  }
+});
+
+test('an empty document is null, as for the positional parse', (t) => {
+  for (const text of ['', '# only a comment\n']) t.deepEqual(parsePlainYaml(text), { ok: true, value: positional(text)?.value });
 });
