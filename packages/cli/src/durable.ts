@@ -119,13 +119,16 @@ export function viewFile(file: string): SessionView {
   return viewOf(file, readJournal(file));
 }
 
+/** The CLI's own file in the bundle, set by the bundle build; undefined when running the sources. */
+declare const WIRESTATE_CLI_ENTRY: string | undefined;
+
 /**
  * Starts the confirm-or-revert timer: a detached process (own session and process group,
  * no terminal, stdio to a log file) that outlives this one and reverts the session at
  * the deadline unless it is confirmed by then.
  */
 export function spawnConfirmTimer(globals: Globals, journalFile: string, deadline: Date): ProcessId {
-  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const main = fileURLToPath(new URL(typeof WIRESTATE_CLI_ENTRY === 'string' ? WIRESTATE_CLI_ENTRY : './main.ts', import.meta.url));
   makePrivateDir(globals.layout, globals.layout.timersDir);
   const log = openSync(join(globals.layout.timersDir, `${Date.now()}-${process.pid}.log`), 'a', 0o600);
   const args = [

@@ -17,6 +17,9 @@ export interface WorkerPortOptions extends SocketOptions {
   readonly netnsPath?: string;
 }
 
+/** The worker's file beside the bundle, set by the CLI's bundle build; undefined when running the sources. */
+declare const WIRESTATE_NETLINK_WORKER: string | undefined;
+
 /** A message to the worker before it gets its id. */
 type Unnumbered = ToWorker extends infer M ? (M extends ToWorker ? Omit<M, 'id'> : never) : never;
 
@@ -24,7 +27,7 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /** The argv that starts the worker, inside `netnsPath` when given. */
 export function workerCommand(netnsPath: string | undefined): { file: string; args: string[] } {
-  const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const entry = fileURLToPath(new URL(typeof WIRESTATE_NETLINK_WORKER === 'string' ? WIRESTATE_NETLINK_WORKER : './worker.ts', import.meta.url));
   // Keep loader flags (tsx, export conditions) so the worker runs the same sources.
   const nodeArgs = process.execArgv.filter((a) => /^--(import|require|loader|experimental-loader|conditions)\b/.test(a));
   // Started from compiled code or a bare node: tsx resolved from here (not from the working
