@@ -63,10 +63,14 @@ export type PlainParse =
   | { readonly ok: false; readonly reason: 'syntax'; readonly error: PlainSyntaxError };
 
 export function parsePlainYaml(text: string): PlainParse {
-  // Anchors, aliases and tags (anywhere, even in a comment: declining is always safe) need the
-  // positional parser's alias limits and tag handling; `%` could start a directive, `?` a
-  // complex key, and a flow collection before `:` is a collection used as a key.
-  if (/[&*!%?]|[\]}]\s*:/.test(text)) return { ok: false, reason: 'features' };
+  // Anchors, aliases and tags need the positional parser's alias limits and tag handling; a
+  // `%` at a line's start could be a directive, a lone `?` a complex key, and a flow
+  // collection before `:` is a collection used as a key (or, after `{`, `[` or `,`, an empty
+  // key, which the two parsers name differently). Each indicator counts where a node
+  // can start (after a space, a comma, a bracket or brace, or at a line's start), even in a
+  // comment or a quoted string — declining is always safe — so values such as
+  // `qemu+ssh://h/system?keyfile=/k&no_verify=1` still take the fast parse.
+  if (FEATURES.test(text)) return { ok: false, reason: 'features' };
   let value: unknown;
   try {
     value = load(text, { schema: core, json: false });
@@ -96,6 +100,14 @@ function syntaxError(err: unknown): PlainSyntaxError {
 }
 
 const DECLINE = Symbol('decline');
+
+/**
+ * Where an anchor, alias, tag, directive, complex key or collection key may start, or a flow
+ * collection has an empty key (`{a: 1, : 2}`: js-yaml names it "null", the positional parser ""),
+ * or a comment starts with no space after a quote or a flow collection (js-yaml reads it, the
+ * positional parser refuses it).
+ */
+const FEATURES = /(?:^|[\s,[{])[&*!]|^%|(?:^|[\s,[{])\?(?=\s|$)|[\]}]\s*:|[[{,]\s*:|["'\]}]#/m;
 
 /** Replaces the null marker by `null`; declines a map with a null key (the parsers name it differently). */
 function unNull(v: unknown): unknown {
