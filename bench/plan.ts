@@ -2,7 +2,7 @@
  * Planner benchmark (not a test): synthetic topologies of 1k / 10k / 100k resources with
  * 1% changed; times validate + expand + diff + plan and reports peak RSS and the 100k/10k
  * ratio. Run: `pnpm bench` (node --import=tsx --conditions=wirestate-source bench/plan.ts
- * [sizes…]; WIRESTATE_BENCH_ROUNDS=k rounds, default 5).
+ * [sizes…]; WIRESTATE_BENCH_ROUNDS=k rounds, default 7).
  *
  * Each size runs in its own process (one heap per size). The machine's speed drifts by tens
  * of percent over a minute, so the sizes are measured in rounds: one process per size per
@@ -61,7 +61,7 @@ if (child !== undefined) {
 } else {
   const args = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const sizes = args.length > 0 ? args : [1000, 10000, 100000];
-  const rounds = Number(process.env.WIRESTATE_BENCH_ROUNDS ?? '') || 5;
+  const rounds = Number(process.env.WIRESTATE_BENCH_ROUNDS ?? '') || 7;
   const first = new Map(sizes.map((n) => [n, inChild(n, 1)]));
   const best = new Map<number, number[]>(sizes.map((n) => [n, []]));
   let steps = new Map<number, number>();
