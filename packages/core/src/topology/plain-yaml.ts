@@ -8,6 +8,7 @@
  * map keys are made text the same way, so a document means the same through either parser.
  */
 import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
+import { divergence } from './yaml-divergence.ts';
 
 /** A null while parsing; replaced by `null` afterwards (a key made of it declines the fast parse). */
 const NULL = Object.freeze({ toString: () => '\u0000null\u0000' });
@@ -71,6 +72,9 @@ export function parsePlainYaml(text: string): PlainParse {
   // comment or a quoted string — declining is always safe — so values such as
   // `qemu+ssh://h/system?keyfile=/k&no_verify=1` still take the fast parse.
   if (FEATURES.test(text)) return { ok: false, reason: 'features' };
+  // Places where js-yaml is more lenient than the positional parser: a syntax error for it.
+  const parted = divergence(text);
+  if (parted !== undefined) return { ok: false, reason: 'syntax', error: parted };
   let value: unknown;
   try {
     value = load(text, { schema: core, json: false });
@@ -104,10 +108,11 @@ const DECLINE = Symbol('decline');
 /**
  * Where an anchor, alias, tag, directive, complex key or collection key may start, or a flow
  * collection has an empty key (`{a: 1, : 2}`: js-yaml names it "null", the positional parser ""),
- * or a comment starts with no space after a quote or a flow collection (js-yaml reads it, the
- * positional parser refuses it).
+ * or a comment starts with no space after a quote, a bracket, a brace or a comma (js-yaml reads
+ * it, the positional parser refuses it), or a line starts with `---` or `...` glued to more text
+ * (a document marker for js-yaml, a plain scalar for the positional parser).
  */
-const FEATURES = /(?:^|[\s,[{])[&*!]|^%|(?:^|[\s,[{])\?(?=\s|$)|[\]}]\s*:|[[{,]\s*:|["'\]}]#/m;
+const FEATURES = /(?:^|[\s,[{])[&*!]|^%|(?:^|[\s,[{])\?(?=\s|$)|[\]}]\s*:|[[{,]\s*:|["'\][{},]#|^(?:---|\.\.\.)[^\s]/m;
 
 /** Replaces the null marker by `null`; declines a map with a null key (the parsers name it differently). */
 function unNull(v: unknown): unknown {
