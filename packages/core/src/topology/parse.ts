@@ -58,19 +58,20 @@ export function parseTopology(text: string, file: string): Topology {
 
 /**
  * The issues of a document too large for the positional parse: its syntax error as the fast
- * parse located it, or the YAML features that need the positional parse, or the
+ * parse located it, or the YAML feature that needs the positional parse, located, or the
  * validation issues with their paths only.
  */
 function unlocatedIssues(plain: PlainParse, found: readonly RawIssue[], at: (line: number, col: number) => SourceLocation): Issue[] {
   if (plain.ok) return [...found];
   if (plain.reason === 'syntax') return [{ code: 'yaml_syntax', path: [], message: plain.error.message, location: at(plain.error.line, plain.error.col) }];
-  const why = plain.reason === 'features' ? 'anchors, aliases, tags, directives or complex keys' : plain.reason === 'null key' ? 'a null map key' : 'nesting too deep';
+  const [why, location] =
+    plain.reason === 'features' ? [plain.feature.message, at(plain.feature.line, plain.feature.col)] : [plain.reason === 'null key' ? 'a null map key' : 'nesting too deep', at(1, 1)];
   return [
     {
       code: 'too_large',
       path: [],
-      message: `a document over ${LIMITS.maxPositionalChars} characters must be plain YAML, and this one has ${why}; write the values out or split the topology`,
-      location: at(1, 1),
+      message: `a document over ${LIMITS.maxPositionalChars} characters must be plain YAML (no anchors, aliases, tags, directives or complex keys), and this one has ${why}; write the values out or split the topology`,
+      location,
     },
   ];
 }

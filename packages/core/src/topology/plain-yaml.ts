@@ -8,7 +8,7 @@
  * map keys are made text the same way, so a document means the same through either parser.
  */
 import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
-import { divergence } from './yaml-divergence.ts';
+import { stepAside } from './fast-parse-gate.ts';
 
 /** A null while parsing; replaced by `null` afterwards (a key made of it declines the fast parse). */
 const NULL = Object.freeze({ toString: () => '\u0000null\u0000' });
@@ -46,7 +46,7 @@ const core = FAILSAFE_SCHEMA.extend({
   ],
 });
 
-/** A syntax error the fast parse found, with its 1-based position. */
+/** A syntax error the fast parse found, or a feature it leaves to the positional parse, with its 1-based position. */
 export interface PlainSyntaxError {
   readonly message: string;
   readonly line: number;
@@ -60,21 +60,14 @@ export interface PlainSyntaxError {
  */
 export type PlainParse =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly reason: 'features' | 'null key' | 'too deep' }
+  | { readonly ok: false; readonly reason: 'features'; readonly feature: PlainSyntaxError }
+  | { readonly ok: false; readonly reason: 'null key' | 'too deep' }
   | { readonly ok: false; readonly reason: 'syntax'; readonly error: PlainSyntaxError };
 
 export function parsePlainYaml(text: string): PlainParse {
-  // Anchors, aliases and tags need the positional parser's alias limits and tag handling; a
-  // `%` at a line's start could be a directive, a lone `?` a complex key, and a flow
-  // collection before `:` is a collection used as a key (or, after `{`, `[` or `,`, an empty
-  // key, which the two parsers name differently). Each indicator counts where a node
-  // can start (after a space, a comma, a bracket or brace, or at a line's start), even in a
-  // comment or a quoted string — declining is always safe — so values such as
-  // `qemu+ssh://h/system?keyfile=/k&no_verify=1` still take the fast parse.
-  if (FEATURES.test(text)) return { ok: false, reason: 'features' };
-  // Places where js-yaml is more lenient than the positional parser: a syntax error for it.
-  const parted = divergence(text);
-  if (parted !== undefined) return { ok: false, reason: 'syntax', error: parted };
+  const aside = stepAside(text);
+  if (aside?.kind === 'feature') return { ok: false, reason: 'features', feature: { message: aside.message, line: aside.line, col: aside.col } };
+  if (aside?.kind === 'lenient') return { ok: false, reason: 'syntax', error: { message: aside.message, line: aside.line, col: aside.col } };
   let value: unknown;
   try {
     value = load(text, { schema: core, json: false });
@@ -105,14 +98,6 @@ function syntaxError(err: unknown): PlainSyntaxError {
 
 const DECLINE = Symbol('decline');
 
-/**
- * Where an anchor, alias, tag, directive, complex key or collection key may start, or a flow
- * collection has an empty key (`{a: 1, : 2}`: js-yaml names it "null", the positional parser ""),
- * or a comment starts with no space after a quote, a bracket, a brace or a comma (js-yaml reads
- * it, the positional parser refuses it), or a line starts with `---` or `...` glued to more text
- * (a document marker for js-yaml, a plain scalar for the positional parser).
- */
-const FEATURES = /(?:^|[\s,[{])[&*!]|^%|(?:^|[\s,[{])\?(?=\s|$)|[\]}]\s*:|[[{,]\s*:|["'\][{},]#|^(?:---|\.\.\.)[^\s]/m;
 
 /** Replaces the null marker by `null`; declines a map with a null key (the parsers name it differently). */
 function unNull(v: unknown): unknown {
