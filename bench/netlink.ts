@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import type { Op, Scope } from '@wirestate/core';
 import { createNetlinkDriver } from '../packages/drivers/src/netlink/index.ts';
 import { execFile } from 'node:child_process';
+import { median } from './lib/stats.ts';
 import { childPids, deleteBenchNetns, ipBatch, ipBatchCost, makeBenchNetns, processCpu, time, timedShell, type Cost } from './lib/netns.ts';
 
 /** Runs one phase of the kernel floor inside `ns` (its own process; timed inside, after encoding). */
@@ -148,11 +149,6 @@ interface Figures {
 
 function settle(): Promise<void> {
   return new Promise((r) => setTimeout(r, 1500));
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function medianCost(xs: readonly Cost[]): Cost {

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expand, plan, validateTopology } from '@wirestate/core';
+import { median, spread } from './lib/stats.ts';
 import { build } from './lib/synthetic.ts';
 
 /** One process's figures: the best of its warm passes, and its peak RSS. */
@@ -49,12 +50,6 @@ function inChild(n: number, reps: number): Sample {
   return JSON.parse(out) as Sample;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const spread = (xs: readonly number[], digits: number): string => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
-
 const child = process.env.WIRESTATE_BENCH_CHILD;
 if (child !== undefined) {
   process.stdout.write(JSON.stringify(run(Number(child), Number(process.env.WIRESTATE_BENCH_REPS ?? 5))));
@@ -64,12 +59,12 @@ if (child !== undefined) {
   const rounds = Number(process.env.WIRESTATE_BENCH_ROUNDS ?? '') || 7;
   const first = new Map(sizes.map((n) => [n, inChild(n, 1)]));
   const best = new Map<number, number[]>(sizes.map((n) => [n, []]));
-  let steps = new Map<number, number>();
+  const steps = new Map<number, number>();
   for (let r = 0; r < rounds; r++) {
     for (const n of r % 2 === 0 ? sizes : [...sizes].reverse()) {
       const s = inChild(n, 20);
       best.get(n)!.push(s.ms);
-      steps = steps.set(n, s.steps);
+      steps.set(n, s.steps);
     }
   }
   for (const n of sizes) {

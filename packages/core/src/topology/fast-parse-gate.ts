@@ -10,19 +10,24 @@
  *   collections continued without indentation, a flow collection as an entry of a flow
  *   mapping, a document marker glued to text.
  * An indicator counts only where a node can start (at a line's start, after `: ` or `- `, or
- * in a flow collection after `[`, `{`, `,`, or a `:` closing a quoted key or meeting a bracket), so `it's`, `x[1]`, `a "b"` and
- * `qemu+ssh://h/system?keyfile=/k&no_verify=1` are plain text; inside quotes and comments
+ * in a flow collection after `[`, `{`, `,`, or a `:` closing a quoted key or meeting a
+ * bracket), so `it's`, `x[1]`, `a "b"` and `qemu+ssh://h/system?keyfile=/k&no_verify=1` are
+ * plain text; inside quotes and comments
  * nothing counts, nor in a block scalar's lines (`|`, `>`). `\` escapes in double quotes
  * and `''` in single ones.
  */
 
-/** Why the fast parse steps aside, and where (1-based). */
-export interface StepAside {
-  /** `feature`: the document uses what only the positional parser handles; `lenient`: js-yaml would read a malformed document. */
-  readonly kind: 'feature' | 'lenient';
+/** A message about a place in the text, 1-based. */
+export interface Located {
   readonly message: string;
   readonly line: number;
   readonly col: number;
+}
+
+/** Why the fast parse steps aside, and where. */
+export interface StepAside extends Located {
+  /** `feature`: the document uses what only the positional parser handles; `lenient`: js-yaml would read a malformed document. */
+  readonly kind: 'feature' | 'lenient';
 }
 
 const enum Ch {
@@ -74,9 +79,9 @@ export function stepAside(text: string): StepAside | undefined {
   while (indent < n && text.charCodeAt(indent) === Ch.Space) indent++;
   let atNode = true;
   let prev: number = Ch.Lf;
-  // The last character that was not blank, outside comments and quoted scalars.
+  // The last character that was not blank, outside comments and quoted scalars; a line break
+  // (which is blank) until the first one.
   let lastSolid: number = Ch.Lf;
-  let content = false;
   const flow: number[] = [];
   // The outermost open flow collection: the document itself (any indentation goes), or inside
   // a block node, whose line's indentation its lines must exceed.
@@ -108,7 +113,6 @@ export function stepAside(text: string): StepAside | undefined {
     if ((c > 127 || PLAIN[c] === 1) && i !== lineStart) {
       atNode = false;
       prev = lastSolid = c;
-      content = true;
       i++;
       continue;
     }
@@ -154,7 +158,6 @@ export function stepAside(text: string): StepAside | undefined {
       }
       atNode = false;
       prev = lastSolid = c;
-      content = true;
       continue;
     }
     if ((c === Ch.Double || c === Ch.Single) && atNode) {
@@ -178,7 +181,6 @@ export function stepAside(text: string): StepAside | undefined {
       i++;
       if (i < n && !afterQuoted(text.charCodeAt(i))) return here('lenient', 'text right after a quoted value', i);
       prev = lastSolid = c;
-      content = true;
       atNode = false;
       continue;
     }
@@ -190,7 +192,7 @@ export function stepAside(text: string): StepAside | undefined {
     if ((c === Ch.Open || c === Ch.OpenBrace) && atNode) {
       if (flow.at(-1) === Ch.OpenBrace && (lastSolid === Ch.OpenBrace || lastSolid === Ch.Comma)) return here('lenient', 'a flow collection as an entry of a flow mapping', i);
       if (flow.length === 0) {
-        rootFlow = !content;
+        rootFlow = lastSolid === Ch.Lf;
         flowIndent = indent;
       }
       flow.push(c);
@@ -214,10 +216,7 @@ export function stepAside(text: string): StepAside | undefined {
       }
       else atNode = false;
     }
-    if (!isBlank(c)) {
-      lastSolid = c;
-      content = true;
-    }
+    if (!isBlank(c)) lastSolid = c;
     prev = c;
     i++;
   }

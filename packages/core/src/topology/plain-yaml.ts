@@ -8,7 +8,7 @@
  * map keys are made text the same way, so a document means the same through either parser.
  */
 import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
-import { stepAside } from './fast-parse-gate.ts';
+import { stepAside, type Located } from './fast-parse-gate.ts';
 
 /** A null while parsing; replaced by `null` afterwards (a key made of it declines the fast parse). */
 const NULL = Object.freeze({ toString: () => '\u0000null\u0000' });
@@ -47,11 +47,7 @@ const core = FAILSAFE_SCHEMA.extend({
 });
 
 /** A syntax error the fast parse found, or a feature it leaves to the positional parse, with its 1-based position. */
-export interface PlainSyntaxError {
-  readonly message: string;
-  readonly line: number;
-  readonly col: number;
-}
+export type PlainSyntaxError = Located;
 
 /**
  * What a document holds; or why this parse declines it (the positional one then decides):
@@ -66,8 +62,7 @@ export type PlainParse =
 
 export function parsePlainYaml(text: string): PlainParse {
   const aside = stepAside(text);
-  if (aside?.kind === 'feature') return { ok: false, reason: 'features', feature: { message: aside.message, line: aside.line, col: aside.col } };
-  if (aside?.kind === 'lenient') return { ok: false, reason: 'syntax', error: { message: aside.message, line: aside.line, col: aside.col } };
+  if (aside !== undefined) return aside.kind === 'feature' ? { ok: false, reason: 'features', feature: aside } : { ok: false, reason: 'syntax', error: aside };
   let value: unknown;
   try {
     value = load(text, { schema: core, json: false });
@@ -97,7 +92,6 @@ function syntaxError(err: unknown): PlainSyntaxError {
 }
 
 const DECLINE = Symbol('decline');
-
 
 /** Replaces the null marker by `null`; declines a map with a null key (the parsers name it differently). */
 function unNull(v: unknown): unknown {
