@@ -65,6 +65,9 @@ function nestedValue(b: Buffer, start: number, end: number, want: number, bytes:
   return bytes === 1 ? b[at + 4]! : b.readUInt32LE(at + 4);
 }
 
+/** Kinds whose IFLA_INFO_DATA `decodeLinkInfoAt` reads; a bridge's (~40 attributes) and the rest it skips. */
+export const KINDS_WITH_DATA_READ: ReadonlySet<string> = new Set(['tun', 'macvlan', 'macvtap']);
+
 /**
  * Decodes the IFLA_LINKINFO attribute at `b[start, end)` in place: a snapshot reads one per
  * link, so it walks the message's own bytes (no sub-buffer per attribute, strings read
@@ -86,7 +89,7 @@ export function decodeLinkInfoAt(b: Buffer, start: number, end: number): LinkInf
     }
     pos += (len + 3) & ~3;
   }
-  // Only tun and macvlan/macvtap data matter; a bridge's holds ~40 attributes left unread.
+  // Only tun and macvlan/macvtap data matter (KINDS_WITH_DATA_READ).
   if (dataAt < 0) return out;
   if (out.kind === 'tun') {
     const t = nestedValue(b, dataAt, dataEnd, IFLA_TUN_TYPE, 1);

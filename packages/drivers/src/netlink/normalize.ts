@@ -106,6 +106,22 @@ export function formatIp(b: Uint8Array): string {
 }
 
 /**
+ * The attributes of an RTM_NEWLINK message that `decodeLink` reads (of ~40): a worker sends
+ * only these across (`lean-dump.ts`); the lean-dump test checks that the decoder reads the
+ * same from a lean datagram as from the whole one.
+ */
+export const LINK_ATTRS_READ: ReadonlySet<number> = new Set([
+  IFLA.IFNAME,
+  IFLA.IFALIAS,
+  IFLA.ADDRESS,
+  IFLA.MTU,
+  IFLA.LINK,
+  IFLA.LINK_NETNSID,
+  IFLA.MASTER,
+  IFLA.LINKINFO,
+]);
+
+/**
  * Decodes one RTM_NEWLINK payload. A link message carries ~40 attributes (1.3 KB for a
  * bridge); one pass reads the handful wirestate needs without materializing the rest. A
  * snapshot runs this once per link, mostly before the JIT has optimized it, so it reads

@@ -4,9 +4,7 @@
  * (`socketPort`) or in a worker inside the namespace (`workerPort`); tests and recordings
  * can wrap either one.
  */
-import type { ErrorKind, Op, Scope, State } from '@wirestate/core';
-import type { RawDump } from './normalize.ts';
-import type { PeerNetns } from './peer-scopes.ts';
+import type { ErrorKind, Op, Scope } from '@wirestate/core';
 
 /** One rtnetlink request, already encoded. */
 export interface NlRequest {
@@ -44,20 +42,10 @@ export interface WireOutcomes {
   readonly failures: readonly { readonly at: number; readonly outcome: Extract<WireOutcome, { ok: false }> }[];
 }
 
-/**
- * Work a port can do next to its socket, saving a round trip per request: a whole batch of
- * single-scope ops, or the three dumps of a snapshot.
- */
+/** Work a port can do next to its socket: a whole batch of single-scope ops, one round trip. */
 export interface RemoteExecution {
   /** Executes independent ops of one scope next to the socket. */
   executeOps(scope: Scope, ops: readonly Op[]): Promise<WireOutcomes>;
-  /** The three raw dumps of the namespace, one after the other. */
-  dumpAll(scope: Scope): Promise<RawDump>;
-  /**
-   * The normalized links, addresses and routes of the namespace (the dumps are streamed and
-   * decoded while they arrive); veths with their peer in one of `others` name it and its scope.
-   */
-  snapshot(scope: Scope, others: readonly PeerNetns[]): Promise<Pick<State, 'links' | 'addresses' | 'routes'>>;
 }
 
 /** A port to one namespace's rtnetlink socket. */
@@ -78,8 +66,10 @@ export interface NetlinkPort {
   requestBatch?(reqs: readonly NlRequest[]): Promise<BatchReplies>;
   /**
    * Runs one dump (NLM_F_DUMP) and resolves with every message payload; dumps never overlap.
-   * With `onDatagram`, each datagram of the reply (whole: netlink headers, messages, the final
-   * NLMSG_DONE) is handed over as it arrives and the promise resolves with no payloads.
+   * With `onDatagram`, the reply's messages (netlink headers included, the final NLMSG_DONE
+   * too) are handed over as they arrive, a datagram or more at a time, and the promise
+   * resolves with no payloads; a port may cut a link dump's messages down to the attributes
+   * the snapshot decoder reads (`leanLinkDatagram`), so recordings take the payloads instead.
    */
   dump(type: number, payload: Uint8Array, onDatagram?: (datagram: Uint8Array) => void): Promise<Uint8Array[]>;
   /** Opens a namespace file where the socket lives and returns its fd, for IFLA_NET_NS_FD. */

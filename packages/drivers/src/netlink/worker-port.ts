@@ -6,8 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { State } from '@wirestate/core';
-import type { RawDump } from './normalize.ts';
 import type { NetlinkPort, NlRequest, SocketOptions, WireOutcomes } from './port.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
@@ -23,7 +21,7 @@ declare const WIRESTATE_NETLINK_WORKER: string | undefined;
 /** A message to the worker before it gets its id. */
 type Unnumbered = ToWorker extends infer M ? (M extends ToWorker ? Omit<M, 'id'> : never) : never;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onDatagram?: (d: Uint8Array) => void };
 
 /** The argv that starts the worker, inside `netnsPath` when given. */
 export function workerCommand(netnsPath: string | undefined): { file: string; args: string[] } {
@@ -83,6 +81,10 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
         for (const r of m.results) {
           const p = pending.get(r.id);
           if (p === undefined) continue;
+          if ('chunk' in r) {
+            p.onDatagram?.(r.chunk);
+            continue;
+          }
           pending.delete(r.id);
           if (r.ok) p.resolve(r.value);
           else p.reject(new Error(r.error));
@@ -128,12 +130,12 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
     else failAll('netlink worker is not running');
   }
 
-  async function call<T>(m: Unnumbered): Promise<T> {
+  async function call<T>(m: Unnumbered, onDatagram?: (d: Uint8Array) => void): Promise<T> {
     ready ??= start();
     await ready;
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onDatagram !== undefined && { onDatagram }) });
       if (outbox.length === 0) setImmediate(flush);
       outbox.push({ ...m, id } as ToWorker);
       hold(true);
@@ -145,11 +147,9 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
   return {
     remote: {
       executeOps: (scope, ops) => call<WireOutcomes>({ t: 'exec', scope, ops: JSON.stringify(ops) }),
-      dumpAll: (scope) => call<RawDump>({ t: 'dumpAll', scope }),
-      snapshot: async (scope, others) => JSON.parse(await call<string>({ t: 'snapshot', scope, others })) as Pick<State, 'links' | 'addresses' | 'routes'>,
     },
     request: (req: NlRequest) => call<Uint8Array[]>({ t: 'req', type: req.type, flags: req.flags, payload: req.payload }),
-    dump: (type, payload) => call<Uint8Array[]>({ t: 'dump', type, payload }),
+    dump: (type, payload, onDatagram) => call<Uint8Array[]>({ t: 'dump', type, payload, stream: onDatagram !== undefined }, onDatagram),
     openNetns: (path) => call<number>({ t: 'open', path }),
     closeFd: (fd) => call<null>({ t: 'closefd', fd }).then(() => undefined),
     close: async () => {

@@ -1,12 +1,14 @@
 /**
  * Entry of the netlink worker: started inside a namespace (`nsenter --net=PATH -- node
  * worker.ts`), it owns that namespace's rtnetlink socket and serves raw requests, whole
- * batches of ops and snapshot dumps over the IPC channel. Node cannot setns(), and a
+ * batches of ops and dumps (streamed datagram by datagram) over the IPC channel. Node cannot setns(), and a
  * socket's namespace is fixed at creation; the worker also confines the `netlink`
  * package's abort on receive-buffer overrun to itself.
  */
 import type { Op, Scope } from '@wirestate/core';
+import { RTM } from './constants.ts';
 import { createNetlinkDriver, type NetlinkDriver } from './driver.ts';
+import { leanLinkDatagram } from './lean-dump.ts';
 import type { NetlinkPort, WireOutcome, WireOutcomes } from './port.ts';
 import { socketPort } from './socket-port.ts';
 import type { FromWorker, ToWorker, WorkerResult } from './worker-protocol.ts';
@@ -42,13 +44,59 @@ function driverFor(scope: Scope): NetlinkDriver {
 // Results leave in batches, one IPC message per turn of the event loop.
 let pending: WorkerResult[] = [];
 function reply(r: WorkerResult): void {
-  if (pending.length === 0) setImmediate(flush);
+  if (pending.length === 0) setImmediate(flushResults);
   pending.push(r);
 }
-function flush(): void {
+function flushResults(): void {
+  if (pending.length === 0) return;
   const results = pending;
   pending = [];
   send!({ t: 'res', results } satisfies FromWorker);
+}
+
+/** Bytes of a streamed dump collected before they leave in one IPC message. */
+const STREAM_CHUNK = 32 << 10;
+
+/**
+ * The datagrams of one streamed dump on their way out: a link dump's cut down to what the
+ * snapshot decoder reads (a fourteenth of the bytes), collected into messages of about
+ * STREAM_CHUNK bytes. The package reads up to 32 datagrams per turn of the event loop, so a
+ * message per turn would hold the driver's decoding back until the kernel had filled all of
+ * them; a message per datagram costs a write and a wake-up each.
+ */
+class StreamOut {
+  private buf = Buffer.allocUnsafe(3 * STREAM_CHUNK);
+  private end = 0;
+  constructor(
+    private readonly id: number,
+    private readonly lean: boolean,
+  ) {}
+
+  add(d: Uint8Array): void {
+    if (this.buf.length - this.end < d.length) this.flush();
+    if (this.buf.length < d.length) this.buf = Buffer.allocUnsafe(d.length);
+    if (this.lean) this.end = leanLinkDatagram(d, this.buf, this.end);
+    else {
+      this.buf.set(d, this.end);
+      this.end += d.length;
+    }
+    if (this.end >= STREAM_CHUNK) this.flush();
+  }
+
+  /** Sends what is collected, after the results queued before it; `send` serializes the bytes before it returns. */
+  flush(): void {
+    if (this.end === 0) return;
+    flushResults();
+    send!({ t: 'res', results: [{ id: this.id, chunk: this.buf.subarray(0, this.end) }] } satisfies FromWorker);
+    this.end = 0;
+  }
+}
+
+/** Runs one dump; streamed, its datagrams leave (see `StreamOut`) before its answer. */
+function dump(m: Extract<ToWorker, { t: 'dump' }>): Promise<Uint8Array[]> {
+  if (!m.stream) return port.dump(m.type, Buffer.from(m.payload));
+  const out = new StreamOut(m.id, m.type === RTM.GETLINK);
+  return port.dump(m.type, Buffer.from(m.payload), (d) => out.add(d)).finally(() => out.flush());
 }
 
 async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<WireOutcomes> {
@@ -62,30 +110,17 @@ async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<WireOutcome
   return { count: outcomes.length, failures };
 }
 
-/**
- * A snapshot crosses the channel as JSON text: one string for the structured clone to copy,
- * parsed natively on the other side, where cloning 3,000 link records cost ~10 ms more
- * before the driver's process had warmed up.
- */
-async function snapshotText(m: Extract<ToWorker, { t: 'snapshot' }>): Promise<string> {
-  return JSON.stringify(await driverFor(m.scope).snapshotScope({ name: m.scope.name }, m.others));
-}
-
 function serve(m: ToWorker): void {
   const work: Promise<Extract<WorkerResult, { ok: true }>['value']> =
     m.t === 'req'
       ? port.request({ type: m.type, flags: m.flags, payload: Buffer.from(m.payload) })
       : m.t === 'dump'
-        ? port.dump(m.type, Buffer.from(m.payload))
+        ? dump(m)
         : m.t === 'open'
           ? port.openNetns(m.path)
           : m.t === 'closefd'
             ? port.closeFd(m.fd).then(() => null)
-            : m.t === 'exec'
-              ? execute(m)
-              : m.t === 'dumpAll'
-                ? driverFor(m.scope).dumpScope({ name: m.scope.name })
-                : snapshotText(m);
+            : execute(m);
   work.then(
     (value) => reply({ id: m.id, ok: true, value }),
     (err: unknown) => reply({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
