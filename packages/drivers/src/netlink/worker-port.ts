@@ -49,10 +49,24 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
   const pending = new Map<number, Pending>();
   let stderrTail = '';
 
+  /**
+   * Fails every call not answered yet. Their messages still waiting in the outbox are dropped
+   * with them: a call that failed as EWORKER (retryable) must never run later, in the next
+   * worker, after the caller has retried it.
+   */
   function failAll(reason: string): void {
     const err = Object.assign(new Error(reason), { code: 'EWORKER' });
+    outbox = [];
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+  }
+
+  /** Worker `c` is gone: if it is still the current one, its calls fail and the next call starts another. */
+  function lost(c: ChildProcess, why: string): void {
+    if (child !== c) return;
+    child = undefined;
+    ready = undefined;
+    failAll(why);
   }
 
   function start(): Promise<void> {
@@ -90,19 +104,18 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
           else p.reject(new Error(r.error));
         }
       });
+      // Spawning failed, or writing to the channel did (EPIPE: the worker is gone).
       c.on('error', (e) => {
         reject(e);
-        failAll(`netlink worker: ${e.message}`);
+        lost(c, `netlink worker: ${e.message}`);
       });
+      // Whichever the driver notices first (a failed write, the channel closing, the exit), the
+      // worker is gone: the next call starts a fresh one (an overrun abort must not wedge the driver).
+      c.on('disconnect', () => lost(c, `netlink worker in ${options.netnsPath ?? 'own netns'} closed its channel`));
       c.on('exit', (code, signal) => {
         const why = `netlink worker in ${options.netnsPath ?? 'own netns'} exited (${signal ?? `code ${code}`}): ${stderrTail.trim()}`;
         reject(Object.assign(new Error(why), { code: 'EWORKER' }));
-        failAll(why);
-        // The next call starts a fresh worker: an overrun abort must not wedge the driver.
-        if (child === c) {
-          child = undefined;
-          ready = undefined;
-        }
+        lost(c, why);
       });
     });
     // Idle workers must not keep the caller's event loop alive.
@@ -126,6 +139,7 @@ export function workerPort(options: WorkerPortOptions = {}): NetlinkPort {
   function flush(): void {
     const batch = outbox;
     outbox = [];
+    if (batch.length === 0) return;
     if (child?.connected === true) child.send(batch);
     else failAll('netlink worker is not running');
   }
