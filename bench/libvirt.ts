@@ -6,7 +6,7 @@
  * fresh netns. `--forward=open` defines the networks with `<forward mode='open'/>`, for
  * which libvirt installs no firewall rules (an isolated network reloads ~20 iptables rules
  * on every live reservation change). Usage:
- * node --import=tsx --conditions=wirestate-source bench/libvirt.ts [--forward=open] [N…]
+ * pnpm bench:libvirt [--forward=open] [N…]
  */
 import { rmSync } from 'node:fs';
 import type { Network, Op, Scope } from '@wirestate/core';

@@ -8,7 +8,7 @@
  * in fresh namespaces with IPv6 disabled (BENCH_IPV6=1: enabled). Beside them runs the kernel
  * floor of the apply (`lib/floor.ts`): the driver's very requests, pre-encoded and sent with no
  * driver logic — how fast any client of the socket could go. Usage:
- * node --import=tsx bench/netlink.ts [N…]   (BENCH_REPS=k: median of k runs; the snapshot row
+ * pnpm bench:netlink [N…]   (BENCH_REPS=k: median of k runs; the snapshot row
  * is itself the median of BENCH_SNAPSHOTS=5 alternating pairs per run, its first pair shown apart)
  */
 import { loadavg } from 'node:os';
