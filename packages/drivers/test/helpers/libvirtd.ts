@@ -122,8 +122,12 @@ export async function launchLibvirtd(netns: string, onDir: (dir: string) => void
     [`log_outputs="1:file:${join(dir, 'libvirtd.log')}"`, 'log_filters="1:network 1:util.command 3:*"', ''].join('\n'),
   );
   // Root runs qemu here: the capabilities probe then sees the same /dev/kvm access libvirtd does.
-  // qemu writes its own logs: no virtlogd runs in the private namespace.
-  writeFileSync(join(dir, 'etc', 'qemu.conf'), 'user = "root"\ngroup = "root"\nstdio_handler = "file"\n');
+  // qemu writes its own logs: no virtlogd runs in the private namespace. No private /dev per
+  // domain (namespaces = []): libvirt builds one by moving the mounts it finds under /dev, and
+  // on some hosts (seen on one where /dev/shm and /dev/pts are each mounted twice) a move
+  // fails with EINVAL ("Unable to move /run/libvirt/qemu/1-tiny.null mount to /dev/null") and
+  // no domain starts; this libvirtd already runs in a mount namespace of its own.
+  writeFileSync(join(dir, 'etc', 'qemu.conf'), 'user = "root"\ngroup = "root"\nstdio_handler = "file"\nnamespaces = []\n');
   const uri = `qemu:///system?socket=${join(dir, 'run', 'libvirt-sock')}`;
   const out = openSync(join(dir, 'libvirtd.out'), 'a');
   const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', START_SCRIPT, 'sh', dir, netns], {
