@@ -50,6 +50,12 @@ function toOutcome(p: Promise<void>, op: Op): Promise<OpOutcome> {
 export interface NetlinkDriver extends Driver {
   /** The raw dumps of one scope, for recording (`recordSnapshot`). */
   dumpScope(scope: Scope): Promise<RawDump>;
+  /**
+   * Replaces what the driver knows of a scope's ifindexes with a link dump's, read elsewhere
+   * (a worker streaming the dump to the driver that decodes it): its batches then choose the
+   * next free ifindexes and encode masters from the cache, as after a snapshot of its own.
+   */
+  learnIndexes(scopeName: string, indexes: ReadonlyMap<string, number>): void;
 }
 
 /** Creates the netlink driver. */
@@ -172,6 +178,12 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   return {
     name: 'netlink',
     dumpScope,
+
+    learnIndexes(scopeName, indexes) {
+      const ctx = ports.get(scopeName);
+      ctx.indexes.clear();
+      for (const [name, index] of indexes) ctx.indexes.set(name, index);
+    },
 
     async snapshot(scopes) {
       ports.learn(scopes);

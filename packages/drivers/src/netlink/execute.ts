@@ -16,7 +16,7 @@ import {
   setLinkRequest,
   type LinkFields,
 } from './messages.ts';
-import { resolveIndex, withIndex, type ScopeContext, type ScopePorts } from './scope-ports.ts';
+import { resolveIndex, withFreshRefs, withIndex, type ScopeContext, type ScopePorts } from './scope-ports.ts';
 
 /** Runs a program without a shell; rejects with its stderr. */
 export type ExecRunner = (file: string, args: readonly string[]) => Promise<void>;
@@ -104,99 +104,107 @@ export async function createLink(x: ExecContext, op: OpOf<'link.create'>): Promi
     throw new WirestateError('not_supported', `${context}: devices are made by their drivers or CNI, not by wirestate`);
   }
   if (link.kind === 'tap') return createTap(x, ctx, link, context);
-  await step(context, async () => {
-    let fields = await linkFieldsOf(ctx, link);
-    let linkInfo: LinkInfoSpec = { kind: link.kind };
-    let peerCtx = ctx;
-    let fd: number | undefined;
+  const refs = [link.master, link.parent, link.peerScope === undefined || link.peerScope === link.scope ? peerLink?.master : undefined];
+  await step(context, () => withFreshRefs(ctx, refs, () => createLinkOnce(x, ctx, op)));
+}
+
+/** One attempt of `createLink` (not a tap); a failure after the creation deletes the link again. */
+async function createLinkOnce(x: ExecContext, ctx: ScopeContext, op: OpOf<'link.create'>): Promise<void> {
+  const { link, peerLink } = op;
+  const context = describeOp(op);
+  let fields = await linkFieldsOf(ctx, link);
+  let linkInfo: LinkInfoSpec = { kind: link.kind };
+  let peerCtx = ctx;
+  let fd: number | undefined;
+  if (link.kind === 'veth') {
+    if (link.peer === undefined) throw new WirestateError('invalid_argument', `${context}: a veth needs a peer name`);
+    if (link.peerScope !== undefined && link.peerScope !== link.scope) {
+      peerCtx = x.ports.get(link.peerScope);
+      // The fd must be opened by the process that sends the request: the scope's worker.
+      fd = await ctx.port.openNetns(netnsPath(peerCtx.scope) ?? `/proc/${process.pid}/ns/net`);
+    }
+    linkInfo = {
+      kind: 'veth',
+      peer: {
+        name: link.peer,
+        ...(peerLink?.mac !== undefined && { mac: peerLink.mac }),
+        ...(peerLink?.mtu !== undefined && { mtu: peerLink.mtu }),
+        ...(fd !== undefined && { netnsFd: fd }),
+      },
+    };
+  } else if (link.kind === 'macvtap' || link.kind === 'macvlan') {
+    if (link.parent === undefined) throw new WirestateError('invalid_argument', `${context}: a ${link.kind} needs a parent`);
+    linkInfo = { kind: link.kind, ...(link.mode !== undefined && { macvlanMode: link.mode }) };
+    fields = { ...fields, linkIndex: await resolveIndex(ctx, link.parent) };
+  }
+  // A bridge keeps an MTU given at creation only until its first port auto-adjusts it;
+  // set afterwards, the kernel records it as chosen by the user and keeps it.
+  const { mtu, ...rest } = fields;
+  const createFields: LinkFields = link.kind === 'bridge' || mtu === undefined ? rest : { ...rest, mtu };
+  const bridgeMtu = link.kind === 'bridge' ? mtu : undefined;
+  let replies: Uint8Array[];
+  try {
+    replies = await ctx.port.request(newLinkRequest({ ...createFields, name: link.name, linkInfo }));
+  } finally {
+    if (fd !== undefined) await ctx.port.closeFd(fd);
+  }
+  if (replies[0] !== undefined) ctx.indexes.set(link.name, indexOfLinkPayload(replies[0]));
+  try {
+    const marks: Promise<unknown>[] = [
+      ctx.port.request(
+        setLinkRequest(0, { name: link.name, alias: WIRESTATE_ALIAS, ...(bridgeMtu !== undefined && { mtu: bridgeMtu }) }),
+      ),
+    ];
     if (link.kind === 'veth') {
-      if (link.peer === undefined) throw new WirestateError('invalid_argument', `${context}: a veth needs a peer name`);
-      if (link.peerScope !== undefined && link.peerScope !== link.scope) {
-        peerCtx = x.ports.get(link.peerScope);
-        // The fd must be opened by the process that sends the request: the scope's worker.
-        fd = await ctx.port.openNetns(netnsPath(peerCtx.scope) ?? `/proc/${process.pid}/ns/net`);
-      }
-      linkInfo = {
-        kind: 'veth',
-        peer: {
-          name: link.peer,
-          ...(peerLink?.mac !== undefined && { mac: peerLink.mac }),
-          ...(peerLink?.mtu !== undefined && { mtu: peerLink.mtu }),
-          ...(fd !== undefined && { netnsFd: fd }),
-        },
-      };
-    } else if (link.kind === 'macvtap' || link.kind === 'macvlan') {
-      if (link.parent === undefined) throw new WirestateError('invalid_argument', `${context}: a ${link.kind} needs a parent`);
-      linkInfo = { kind: link.kind, ...(link.mode !== undefined && { macvlanMode: link.mode }) };
-      fields = { ...fields, linkIndex: await resolveIndex(ctx, link.parent) };
-    }
-    // A bridge keeps an MTU given at creation only until its first port auto-adjusts it;
-    // set afterwards, the kernel records it as chosen by the user and keeps it.
-    const { mtu, ...rest } = fields;
-    const createFields: LinkFields = link.kind === 'bridge' || mtu === undefined ? rest : { ...rest, mtu };
-    const bridgeMtu = link.kind === 'bridge' ? mtu : undefined;
-    let replies: Uint8Array[];
-    try {
-      replies = await ctx.port.request(newLinkRequest({ ...createFields, name: link.name, linkInfo }));
-    } finally {
-      if (fd !== undefined) await ctx.port.closeFd(fd);
-    }
-    if (replies[0] !== undefined) ctx.indexes.set(link.name, indexOfLinkPayload(replies[0]));
-    try {
-      const marks: Promise<unknown>[] = [
-        ctx.port.request(
-          setLinkRequest(0, { name: link.name, alias: WIRESTATE_ALIAS, ...(bridgeMtu !== undefined && { mtu: bridgeMtu }) }),
-        ),
-      ];
-      if (link.kind === 'veth') {
-        const peerMaster = peerLink?.master;
-        marks.push(
-          peerCtx.port.request(
-            setLinkRequest(0, {
-              name: link.peer!,
-              alias: WIRESTATE_ALIAS,
-              // Bringing the peer up inside RTM_NEWLINK fails with ENOTCONN: it has no peer yet.
-              ...(peerLink?.up !== undefined && { up: peerLink.up }),
-              ...(peerMaster !== undefined && {
-                masterIndex: peerMaster === null ? 0 : await resolveIndex(peerCtx, peerMaster),
-              }),
+      const peerMaster = peerLink?.master;
+      marks.push(
+        peerCtx.port.request(
+          setLinkRequest(0, {
+            name: link.peer!,
+            alias: WIRESTATE_ALIAS,
+            // Bringing the peer up inside RTM_NEWLINK fails with ENOTCONN: it has no peer yet.
+            ...(peerLink?.up !== undefined && { up: peerLink.up }),
+            ...(peerMaster !== undefined && {
+              masterIndex: peerMaster === null ? 0 : await resolveIndex(peerCtx, peerMaster),
             }),
-          ),
-        );
-      }
-      await Promise.all(marks);
-    } catch (err) {
-      await undoCreate(ctx, link.name);
-      throw err;
+          }),
+        ),
+      );
     }
-  });
+    await Promise.all(marks);
+  } catch (err) {
+    await undoCreate(ctx, link.name);
+    throw err;
+  }
 }
 
 async function createTap(x: ExecContext, ctx: ScopeContext, link: Link, context: string): Promise<void> {
-  await step(context, async () => {
-    // TUNSETIFF on an existing persistent tap attaches to it instead of failing: refuse first,
-    // asking the kernel rather than a cache that may predate someone else's delete.
-    ctx.indexes.delete(link.name);
-    const exists = await resolveIndex(ctx, link.name).then(
-      () => true,
-      (err: unknown) => {
-        if (errnoOf(err) === 'ENODEV') return false;
+  await step(context, () =>
+    withFreshRefs(ctx, [link.master], async () => {
+      // TUNSETIFF on an existing persistent tap attaches to it instead of failing: refuse first,
+      // asking the kernel rather than a cache that may predate someone else's delete.
+      ctx.indexes.delete(link.name);
+      const exists = await resolveIndex(ctx, link.name).then(
+        () => true,
+        (err: unknown) => {
+          if (errnoOf(err) === 'ENODEV') return false;
+          throw err;
+        },
+      );
+      if (exists) throw Object.assign(new Error('Request rejected: EEXIST'), { code: 'EEXIST' });
+      // The kernel refuses to create tun/tap devices over rtnetlink; only the TUNSETIFF ioctl makes them.
+      const argv = [...inNetns(ctx.scope), 'ip', 'tuntap', 'add', 'dev', link.name, 'mode', 'tap'];
+      await x.exec(argv[0]!, argv.slice(1));
+      ctx.indexes.delete(link.name);
+      try {
+        const fields = await linkFieldsOf(ctx, link);
+        await ctx.port.request(setLinkRequest(0, { ...fields, name: link.name, alias: WIRESTATE_ALIAS }));
+      } catch (err) {
+        await undoCreate(ctx, link.name);
         throw err;
-      },
-    );
-    if (exists) throw Object.assign(new Error('Request rejected: EEXIST'), { code: 'EEXIST' });
-    // The kernel refuses to create tun/tap devices over rtnetlink; only the TUNSETIFF ioctl makes them.
-    const argv = [...inNetns(ctx.scope), 'ip', 'tuntap', 'add', 'dev', link.name, 'mode', 'tap'];
-    await x.exec(argv[0]!, argv.slice(1));
-    ctx.indexes.delete(link.name);
-    try {
-      const fields = await linkFieldsOf(ctx, link);
-      await ctx.port.request(setLinkRequest(0, { ...fields, name: link.name, alias: WIRESTATE_ALIAS }));
-    } catch (err) {
-      await undoCreate(ctx, link.name);
-      throw err;
-    }
-  });
+      }
+    }),
+  );
 }
 
 /** `ip link delete dev NAME` (a veth takes its peer along). */
@@ -215,18 +223,20 @@ export async function deleteLink(x: ExecContext, op: OpOf<'link.delete'>): Promi
 export async function setLink(x: ExecContext, op: OpOf<'link.set'>): Promise<void> {
   const ctx = x.ports.get(op.scope);
   const a: LinkAttrs = op.attrs;
-  await step(describeOp(op), async () => {
-    const fields: LinkFields = {
-      name: op.name,
-      ...(await linkFieldsOf(ctx, a)),
-      ...(a.alias !== undefined && { alias: a.alias ?? '' }),
-    };
-    try {
-      await ctx.port.request(setLinkRequest(0, fields));
-    } catch (err) {
-      await afterSetLinkFailure(ctx, op, fields, err);
-    }
-  });
+  await step(describeOp(op), () =>
+    withFreshRefs(ctx, [a.master], async () => {
+      const fields: LinkFields = {
+        name: op.name,
+        ...(await linkFieldsOf(ctx, a)),
+        ...(a.alias !== undefined && { alias: a.alias ?? '' }),
+      };
+      try {
+        await ctx.port.request(setLinkRequest(0, fields));
+      } catch (err) {
+        await afterSetLinkFailure(ctx, op, fields, err);
+      }
+    }),
+  );
 }
 
 /**

@@ -25,6 +25,12 @@ function known(ctx: ScopeContext, name: string | null | undefined): boolean {
   return name === undefined || name === null || ctx.indexes.has(name);
 }
 
+/** Whether a link op names other links by ifindex (a master, a parent), which the cache may hold stale. */
+function refersByIndex(op: OpOf<'link.create'> | OpOf<'link.set'>): boolean {
+  if (op.type === 'link.set') return typeof op.attrs.master === 'string';
+  return typeof op.link.master === 'string' || op.link.parent !== undefined || typeof op.peerLink?.master === 'string';
+}
+
 /** Whether `op` (of `ctx`'s scope) can be encoded up front from the index cache alone. */
 export function fastEligible(ctx: ScopeContext, op: Op): boolean {
   switch (op.type) {
@@ -270,6 +276,10 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
           (e: unknown) => void (outcomes[i] = failure(op, e)),
         ),
       );
+    } else if ((op.type === 'link.create' || op.type === 'link.set') && (errnoOf(err) === 'EINVAL' || errnoOf(err) === 'ENODEV') && refersByIndex(op)) {
+      // A master or parent index from the cache may be stale (the kernel says EINVAL for an
+      // unknown master, ENODEV for an unknown parent): op by op, where they are resolved again.
+      slow.push(executeOp(x, op).then(() => void (outcomes[i] = OK), (e: unknown) => void (outcomes[i] = failure(op, e))));
     } else if ((op.type === 'address.add' || op.type === 'address.delete' || op.type === 'route.add' || op.type === 'route.delete') && errnoOf(err) === 'ENODEV') {
       // The cached ifindex may be stale (the link was recreated behind our back): resolve the name again, once.
       ctx.indexes.delete(op.type.startsWith('address') ? (op as OpOf<'address.add'>).address.dev : (op as OpOf<'route.add'>).route.dev);

@@ -404,3 +404,19 @@ export function linkIndexes(rawLinks: readonly Uint8Array[]): Map<string, number
   }
   return out;
 }
+
+/** Adds name → ifindex of every link message in datagram `d` to `out` (a worker streaming a link dump learns them this way). */
+export function indexLinksOf(d: Uint8Array, out: Map<string, number>): void {
+  const b = buf(d);
+  let pos = 0;
+  while (pos + NLMSG_HDRLEN <= b.length) {
+    const len = b.readUInt32LE(pos);
+    if (len < NLMSG_HDRLEN || pos + len > b.length) break;
+    if ((b[pos + 4]! | (b[pos + 5]! << 8)) === RTM.NEWLINK && len >= NLMSG_HDRLEN + IFINFOMSG_LEN) {
+      const start = pos + NLMSG_HDRLEN;
+      const at = attrAt(b, start + IFINFOMSG_LEN, pos + len, IFLA.IFNAME);
+      if (at >= 0) out.set(textAt(b, at + 4, at + 4 + attrLength(b, at)), b.readInt32LE(start + 4));
+    }
+    pos += (len + 3) & ~3;
+  }
+}

@@ -133,3 +133,32 @@ export async function withIndex<T>(ctx: ScopeContext, name: string, fn: (index: 
     return fn(await resolveIndex(ctx, name));
   }
 }
+
+/**
+ * Runs `run`, which refers to the links `refs` (a master, a parent) by cached ifindex. When
+ * the kernel refuses with EINVAL (its answer to an unknown master index) or ENODEV (to an
+ * unknown parent) and one of them was cached, they are resolved again; if one of them now
+ * has another index, or none, the link was recreated behind the cache's back (a libvirt
+ * network restarted, say) and `run` runs once more. Otherwise the refusal stands.
+ */
+export async function withFreshRefs<T>(ctx: ScopeContext, refs: readonly (string | null | undefined)[], run: () => Promise<T>): Promise<T> {
+  const cached = new Map<string, number>();
+  for (const name of refs) {
+    const index = name === null || name === undefined ? undefined : ctx.indexes.get(name);
+    if (index !== undefined) cached.set(name!, index);
+  }
+  try {
+    return await run();
+  } catch (err) {
+    const errno = errnoOf(err);
+    if (cached.size === 0 || (errno !== 'EINVAL' && errno !== 'ENODEV')) throw err;
+    let moved = false;
+    for (const [name, index] of cached) {
+      ctx.indexes.delete(name);
+      const now = await resolveIndex(ctx, name).catch(() => undefined);
+      if (now !== index) moved = true;
+    }
+    if (!moved) throw err;
+    return run();
+  }
+}

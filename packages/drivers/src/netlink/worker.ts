@@ -9,6 +9,7 @@ import type { Op, Scope } from '@wirestate/core';
 import { RTM } from './constants.ts';
 import { createNetlinkDriver, type NetlinkDriver } from './driver.ts';
 import { leanLinkDatagram } from './lean-dump.ts';
+import { indexLinksOf } from './normalize.ts';
 import type { NetlinkPort, WireOutcome, WireOutcomes } from './port.ts';
 import { socketPort } from './socket-port.ts';
 import type { FromWorker, ToWorker, WorkerResult } from './worker-protocol.ts';
@@ -26,6 +27,8 @@ const port = socketPort({ ...(recv !== undefined && { recvBufferSize: recv }), .
 const local: NetlinkPort = { ...port, close: async () => undefined };
 const groupDeleteThreshold = Number(process.env.WIRESTATE_NL_GROUP_DELETE ?? '') || undefined;
 const drivers = new Map<string, NetlinkDriver>();
+/** Name → ifindex as the last link dump streamed from here read them: every scope's driver starts from it. */
+let dumped: ReadonlyMap<string, number> | undefined;
 
 /** The in-worker driver of a scope: already inside the namespace, the scope keeps its name and loses its netns. */
 function driverFor(scope: Scope): NetlinkDriver {
@@ -37,6 +40,7 @@ function driverFor(scope: Scope): NetlinkDriver {
       ...(groupDeleteThreshold !== undefined && { groupDeleteThreshold }),
     });
     drivers.set(scope.name, d);
+    if (dumped !== undefined) d.learnIndexes(scope.name, dumped);
   }
   return d;
 }
@@ -67,16 +71,23 @@ const STREAM_CHUNK = 32 << 10;
 class StreamOut {
   private buf = Buffer.allocUnsafe(3 * STREAM_CHUNK);
   private end = 0;
+  /** A link dump's: cut down, and its names and ifindexes read on the way. */
+  readonly indexes: Map<string, number> | undefined;
   constructor(
     private readonly id: number,
-    private readonly lean: boolean,
-  ) {}
+    links: boolean,
+  ) {
+    this.indexes = links ? new Map() : undefined;
+  }
 
   add(d: Uint8Array): void {
     if (this.buf.length - this.end < d.length) this.flush();
     if (this.buf.length < d.length) this.buf = Buffer.allocUnsafe(d.length);
-    if (this.lean) this.end = leanLinkDatagram(d, this.buf, this.end);
-    else {
+    if (this.indexes !== undefined) {
+      const start = this.end;
+      this.end = leanLinkDatagram(d, this.buf, this.end);
+      indexLinksOf(this.buf.subarray(start, this.end), this.indexes);
+    } else {
       this.buf.set(d, this.end);
       this.end += d.length;
     }
@@ -92,11 +103,24 @@ class StreamOut {
   }
 }
 
-/** Runs one dump; streamed, its datagrams leave (see `StreamOut`) before its answer. */
-function dump(m: Extract<ToWorker, { t: 'dump' }>): Promise<Uint8Array[]> {
+/**
+ * Runs one dump; streamed, its datagrams leave (see `StreamOut`) before its answer, and a
+ * whole link dump tells the scopes' drivers here the namespace's ifindexes, as a snapshot
+ * decoded here used to.
+ */
+async function dump(m: Extract<ToWorker, { t: 'dump' }>): Promise<Uint8Array[]> {
   if (!m.stream) return port.dump(m.type, Buffer.from(m.payload));
   const out = new StreamOut(m.id, m.type === RTM.GETLINK);
-  return port.dump(m.type, Buffer.from(m.payload), (d) => out.add(d)).finally(() => out.flush());
+  try {
+    const rest = await port.dump(m.type, Buffer.from(m.payload), (d) => out.add(d));
+    if (out.indexes !== undefined) {
+      dumped = out.indexes;
+      for (const [name, d] of drivers) d.learnIndexes(name, dumped);
+    }
+    return rest;
+  } finally {
+    out.flush();
+  }
 }
 
 async function execute(m: Extract<ToWorker, { t: 'exec' }>): Promise<WireOutcomes> {

@@ -49,7 +49,8 @@ async function faultAtEveryStep(t: ExecutionContext, p: Plan, drivers: DriverSet
       t.fail(`${what}: expected an apply failure, got ${String(err)}`);
       return k;
     }
-    t.is(err.failedStep.index, k, what);
+    // An error of its own at an earlier step names itself: the fault never came.
+    t.is(err.failedStep.index, k, `${what}: failed at ${err.failedStep.id}: ${err.message}`);
     // Later steps would start from a half-restored system: stop at the first broken rollback.
     if (err.rollbackFailures.length > 0) {
       t.fail(`${what}: ${err.rollbackFailures.map((f) => f.error.message).join('; ')}`);

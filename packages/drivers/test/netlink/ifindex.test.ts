@@ -1,7 +1,9 @@
 /**
  * A batch's creations take the ifindexes above the highest the driver knows (no echo of the
  * new link needed to learn it); one taken meanwhile by somebody else's link is refused with
- * EBUSY and retried op by op, where the kernel picks. Real kernel, in a namespace the test makes.
+ * EBUSY and retried op by op, where the kernel picks. A master recreated behind the driver's
+ * back (a new ifindex for the same name) is looked up again. Real kernel, in a namespace the
+ * test makes.
  */
 import test from 'ava';
 import { createNetlinkDriver } from '../../src/netlink/index.ts';
@@ -15,6 +17,7 @@ interface IpLink {
   readonly ifindex: number;
   readonly ifname: string;
   readonly ifalias?: string;
+  readonly master?: string;
 }
 
 function links(ns: string): Map<string, IpLink> {
@@ -52,3 +55,34 @@ for (const [taken, whose] of [[3, 'the veth'], [4, 'its peer']] as const) {
     t.regex(ipIn(ns, 'addr', 'show', 'dev', 'va5'), /10\.9\.1\.1\/24/);
   });
 }
+
+rootTest("a bridge recreated behind the driver's back is looked up again: links are enslaved to it and created on it, op by op and in a batch", async (t) => {
+  const ns = makeNetns(t, 'ixm');
+  const scope = { name: 'pod', netns: ns };
+  ipIn(ns, 'link', 'add', 'name', 'br0', 'type', 'bridge');
+  for (const v of ['v0', 'v1', 'v2']) ipIn(ns, 'link', 'add', 'name', v, 'type', 'veth', 'peer', 'name', `${v}p`);
+  const driver = createNetlinkDriver({ scopes: [scope] });
+  t.teardown(() => driver.close?.());
+  // The snapshot tells the driver br0's ifindex; then br0 is deleted and made again, as libvirt
+  // does with a network's bridge when the network restarts.
+  await driver.snapshot([scope]);
+  const remake = (): number => {
+    ipIn(ns, 'link', 'del', 'br0');
+    ipIn(ns, 'link', 'add', 'name', 'br0', 'type', 'bridge');
+    return links(ns).get('br0')!.ifindex;
+  };
+  const before = links(ns).get('br0')!.ifindex;
+  t.not(remake(), before);
+  await driver.execute({ type: 'link.set', scope: 'pod', name: 'v0', attrs: { master: 'br0' } });
+  t.is(links(ns).get('v0')?.master, 'br0', 'one op');
+  remake();
+  const set = await driver.executeBatch!(
+    ['v1', 'v2'].map((name) => ({ type: 'link.set', scope: 'pod', name, attrs: { master: 'br0' } }) as const),
+  );
+  t.deepEqual(set, [{ ok: true }, { ok: true }]);
+  t.deepEqual(['v1', 'v2'].map((n) => links(ns).get(n)?.master), ['br0', 'br0'], 'a batch');
+  remake();
+  const created = await driver.executeBatch!([{ type: 'link.create', link: { scope: 'pod', name: 'v3', kind: 'veth', peer: 'v3p', master: 'br0' } }]);
+  t.deepEqual(created, [{ ok: true }]);
+  t.is(links(ns).get('v3')?.master, 'br0', 'a creation');
+});
