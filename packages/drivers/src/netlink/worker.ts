@@ -105,8 +105,8 @@ class StreamOut {
 
 /**
  * Runs one dump; streamed, its datagrams leave (see `StreamOut`) before its answer, and a
- * whole link dump tells the scopes' drivers here the namespace's ifindexes, as a snapshot
- * decoded here used to.
+ * whole link dump tells the scopes' drivers here the namespace's ifindexes: their batches
+ * choose free ifindexes for creations and encode masters without a lookup.
  */
 async function dump(m: Extract<ToWorker, { t: 'dump' }>): Promise<Uint8Array[]> {
   if (!m.stream) return port.dump(m.type, Buffer.from(m.payload));
