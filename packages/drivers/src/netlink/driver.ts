@@ -34,6 +34,12 @@ export async function dumpPort(port: NetlinkPort): Promise<RawDump> {
   return { links, addresses, routes };
 }
 
+/** What a link dump told of a scope's ifindexes, in place of what its cache held. */
+function replaceIndexes(ctx: ScopeContext, indexes: Iterable<readonly [string, number]>): void {
+  ctx.indexes.clear();
+  for (const [name, index] of indexes) ctx.indexes.set(name, index);
+}
+
 /** Op types a scope's worker can run whole. */
 const REMOTE_TYPES: ReadonlySet<string> = new Set(['link.create', 'link.delete', 'link.set', 'address.add', 'address.delete', 'route.add', 'route.delete']);
 
@@ -70,8 +76,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     const ctx = ports.get(scope.name);
     try {
       const raw = await dumpPort(ctx.port);
-      ctx.indexes.clear();
-      for (const [name, index] of linkIndexes(raw.links)) ctx.indexes.set(name, index);
+      replaceIndexes(ctx, linkIndexes(raw.links));
       return raw;
     } catch (err) {
       throw netlinkError(`reading links, addresses and routes of scope ${scope.name}`, err);
@@ -98,9 +103,8 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     } catch (err) {
       throw netlinkError(`reading links, addresses and routes of scope ${scope.name}`, err);
     }
-    ctx.indexes.clear();
     const links = decoder.links();
-    for (const l of links) ctx.indexes.set(l.name, l.index);
+    replaceIndexes(ctx, links.map((l) => [l.name, l.index]));
     return decoder.finish(scope.name, await remotePeers(ctx.port, links, others));
   }
 
@@ -179,11 +183,7 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     name: 'netlink',
     dumpScope,
 
-    learnIndexes(scopeName, indexes) {
-      const ctx = ports.get(scopeName);
-      ctx.indexes.clear();
-      for (const [name, index] of indexes) ctx.indexes.set(name, index);
-    },
+    learnIndexes: (scopeName, indexes) => replaceIndexes(ports.get(scopeName), indexes),
 
     async snapshot(scopes) {
       ports.learn(scopes);

@@ -257,7 +257,7 @@ export async function afterSetLinkFailure(ctx: ScopeContext, op: OpOf<'link.set'
 }
 
 /** `ip addr add|del CIDR dev DEV`. */
-export async function changeAddress(x: ExecContext, op: OpOf<'address.add'> | OpOf<'address.delete'>): Promise<void> {
+async function changeAddress(x: ExecContext, op: OpOf<'address.add'> | OpOf<'address.delete'>): Promise<void> {
   const ctx = x.ports.get(op.address.scope);
   const action = op.type === 'address.add' ? 'add' : 'del';
   await step(describeOp(op), () =>
@@ -266,7 +266,7 @@ export async function changeAddress(x: ExecContext, op: OpOf<'address.add'> | Op
 }
 
 /** `ip route add|del DST [via GW] dev DEV [metric M] [src S] [scope SC] proto P table main`. */
-export async function changeRoute(x: ExecContext, op: OpOf<'route.add'> | OpOf<'route.delete'>): Promise<void> {
+async function changeRoute(x: ExecContext, op: OpOf<'route.add'> | OpOf<'route.delete'>): Promise<void> {
   const ctx = x.ports.get(op.route.scope);
   const action = op.type === 'route.add' ? 'add' : 'del';
   await step(describeOp(op), () =>

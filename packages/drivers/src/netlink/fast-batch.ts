@@ -11,7 +11,7 @@
  */
 import { WIRESTATE_ALIAS, type Op, type OpOf, type OpOutcome } from '@wirestate/core';
 import { errnoOf, netlinkError } from './errors.ts';
-import { afterSetLinkFailure, changeAddress, changeRoute, describeOp, executeOp, undoCreate, type ExecContext } from './execute.ts';
+import { afterSetLinkFailure, describeOp, executeOp, undoCreate, type ExecContext } from './execute.ts';
 import type { LinkInfoSpec } from './linkinfo.ts';
 import { addressRequest, getLinkRequest, indexOfLinkPayload, newLinkRequest, routeRequest, setLinkRequest, type LinkFields } from './messages.ts';
 import type { BatchReplies, NlRequest } from './port.ts';
@@ -25,10 +25,23 @@ function known(ctx: ScopeContext, name: string | null | undefined): boolean {
   return name === undefined || name === null || ctx.indexes.has(name);
 }
 
-/** Whether a link op names other links by ifindex (a master, a parent), which the cache may hold stale. */
-function refersByIndex(op: OpOf<'link.create'> | OpOf<'link.set'>): boolean {
-  if (op.type === 'link.set') return typeof op.attrs.master === 'string';
-  return typeof op.link.master === 'string' || op.link.parent !== undefined || typeof op.peerLink?.master === 'string';
+/** The links `op` names by ifindex from the cache besides its own (a device, a master, a parent), which may be stale. */
+function refsOf(op: Op): string[] {
+  const names = (...n: (string | null | undefined)[]): string[] => n.filter((x): x is string => typeof x === 'string');
+  switch (op.type) {
+    case 'link.set':
+      return names(op.attrs.master);
+    case 'link.create':
+      return names(op.link.master, op.link.parent, op.peerLink?.master);
+    case 'address.add':
+    case 'address.delete':
+      return [op.address.dev];
+    case 'route.add':
+    case 'route.delete':
+      return [op.route.dev];
+    default:
+      return [];
+  }
 }
 
 /** Whether `op` (of `ctx`'s scope) can be encoded up front from the index cache alone. */
@@ -276,15 +289,11 @@ export async function runFastBatch(x: ExecContext, ctx: ScopeContext, ops: reado
           (e: unknown) => void (outcomes[i] = failure(op, e)),
         ),
       );
-    } else if ((op.type === 'link.create' || op.type === 'link.set') && (errnoOf(err) === 'EINVAL' || errnoOf(err) === 'ENODEV') && refersByIndex(op)) {
-      // A master or parent index from the cache may be stale (the kernel says EINVAL for an
-      // unknown master, ENODEV for an unknown parent): op by op, where they are resolved again.
+    } else if ((errnoOf(err) === 'EINVAL' || errnoOf(err) === 'ENODEV') && refsOf(op).length > 0) {
+      // An ifindex from the cache may be stale (the kernel says EINVAL for an unknown master,
+      // ENODEV for an unknown device or parent): op by op, after asking the kernel for them again.
+      for (const name of refsOf(op)) ctx.indexes.delete(name);
       slow.push(executeOp(x, op).then(() => void (outcomes[i] = OK), (e: unknown) => void (outcomes[i] = failure(op, e))));
-    } else if ((op.type === 'address.add' || op.type === 'address.delete' || op.type === 'route.add' || op.type === 'route.delete') && errnoOf(err) === 'ENODEV') {
-      // The cached ifindex may be stale (the link was recreated behind our back): resolve the name again, once.
-      ctx.indexes.delete(op.type.startsWith('address') ? (op as OpOf<'address.add'>).address.dev : (op as OpOf<'route.add'>).route.dev);
-      const retry = op.type === 'address.add' || op.type === 'address.delete' ? changeAddress(x, op) : changeRoute(x, op);
-      slow.push(retry.then(() => void (outcomes[i] = OK), (e: unknown) => void (outcomes[i] = failure(op, e))));
     } else {
       outcomes[i] = failure(op, err);
     }

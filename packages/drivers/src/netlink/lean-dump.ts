@@ -28,19 +28,9 @@ function put(b: Uint8Array, from: number, to: number, out: Uint8Array, o: number
   return o;
 }
 
-/** The kinds of `KINDS_WITH_DATA_READ` as bytes, compared in place with a dump's IFLA_INFO_KIND. */
-const KIND_NAMES: readonly Uint8Array[] = [...KINDS_WITH_DATA_READ].map((k) => Buffer.from(k, 'latin1'));
-
 /** Whether the kind spelled in `b[at, end)` (maybe NUL-terminated) is one whose data the decoder reads. */
 function readsData(b: Uint8Array, at: number, end: number): boolean {
-  const n = b[end - 1] === 0 ? end - 1 - at : end - at;
-  for (const k of KIND_NAMES) {
-    if (k.length !== n) continue;
-    let i = 0;
-    while (i < n && b[at + i] === k[i]) i++;
-    if (i === n) return true;
-  }
-  return false;
+  return KINDS_WITH_DATA_READ.has(Buffer.from(b.buffer, b.byteOffset + at, (b[end - 1] === 0 ? end - 1 : end) - at).toString('latin1'));
 }
 
 /** The IFLA_LINKINFO attribute at `b[at, end)` with only its kind and the data the decoder reads; returns the new end. */

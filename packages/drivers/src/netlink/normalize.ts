@@ -394,14 +394,16 @@ export function normalizeDump(
   return d.finish(scopeName, farPeers);
 }
 
+/** Adds the name → ifindex of the RTM_NEWLINK payload in `b[start, end)` to `out`. */
+function addLinkIndex(b: Buffer, start: number, end: number, out: Map<string, number>): void {
+  const at = attrAt(b, start + IFINFOMSG_LEN, end, IFLA.IFNAME);
+  if (at >= 0) out.set(textAt(b, at + 4, at + 4 + attrLength(b, at)), b.readInt32LE(start + 4));
+}
+
 /** Name → ifindex of every link in a raw link dump (the driver's index cache starts from it). */
 export function linkIndexes(rawLinks: readonly Uint8Array[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of rawLinks) {
-    const b = buf(p);
-    const at = attrAt(b, IFINFOMSG_LEN, b.length, IFLA.IFNAME);
-    if (at >= 0) out.set(textAt(b, at + 4, at + 4 + attrLength(b, at)), b.readInt32LE(4));
-  }
+  for (const p of rawLinks) addLinkIndex(buf(p), 0, p.length, out);
   return out;
 }
 
@@ -412,11 +414,7 @@ export function indexLinksOf(d: Uint8Array, out: Map<string, number>): void {
   while (pos + NLMSG_HDRLEN <= b.length) {
     const len = b.readUInt32LE(pos);
     if (len < NLMSG_HDRLEN || pos + len > b.length) break;
-    if ((b[pos + 4]! | (b[pos + 5]! << 8)) === RTM.NEWLINK && len >= NLMSG_HDRLEN + IFINFOMSG_LEN) {
-      const start = pos + NLMSG_HDRLEN;
-      const at = attrAt(b, start + IFINFOMSG_LEN, pos + len, IFLA.IFNAME);
-      if (at >= 0) out.set(textAt(b, at + 4, at + 4 + attrLength(b, at)), b.readInt32LE(start + 4));
-    }
+    if ((b[pos + 4]! | (b[pos + 5]! << 8)) === RTM.NEWLINK && len >= NLMSG_HDRLEN + IFINFOMSG_LEN) addLinkIndex(b, pos + NLMSG_HDRLEN, pos + len, out);
     pos += (len + 3) & ~3;
   }
 }

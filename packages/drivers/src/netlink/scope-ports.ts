@@ -46,7 +46,7 @@ export function defaultPortFactory(options: PortOptions = {}): PortFactory {
 export interface ScopeContext {
   readonly scope: Scope;
   readonly port: NetlinkPort;
-  /** Link name → ifindex, as last seen; stale entries are retried once (see `withIndex`). */
+  /** Link name → ifindex, as last seen; stale entries are looked up again once (see `withFreshRefs`). */
   readonly indexes: Map<string, number>;
 }
 
@@ -119,27 +119,18 @@ export async function resolveIndex(ctx: ScopeContext, name: string): Promise<num
   return index;
 }
 
-/**
- * Runs `fn` with the ifindex of `name`; when a cached index turns out stale (ENODEV: the
- * link was recreated behind our back), resolves the name again and retries once.
- */
-export async function withIndex<T>(ctx: ScopeContext, name: string, fn: (index: number) => Promise<T>): Promise<T> {
-  const wasCached = ctx.indexes.has(name);
-  try {
-    return await fn(await resolveIndex(ctx, name));
-  } catch (err) {
-    if (!wasCached || errnoOf(err) !== 'ENODEV') throw err;
-    ctx.indexes.delete(name);
-    return fn(await resolveIndex(ctx, name));
-  }
+/** Runs `fn` with the ifindex of `name`, looked up again once if the cached one turns out stale (see `withFreshRefs`). */
+export function withIndex<T>(ctx: ScopeContext, name: string, fn: (index: number) => Promise<T>): Promise<T> {
+  return withFreshRefs(ctx, [name], async () => fn(await resolveIndex(ctx, name)));
 }
 
 /**
- * Runs `run`, which refers to the links `refs` (a master, a parent) by cached ifindex. When
- * the kernel refuses with EINVAL (its answer to an unknown master index) or ENODEV (to an
- * unknown parent) and one of them was cached, they are resolved again; if one of them now
- * has another index, or none, the link was recreated behind the cache's back (a libvirt
- * network restarted, say) and `run` runs once more. Otherwise the refusal stands.
+ * Runs `run`, which refers to the links `refs` (a device, a master, a parent) by cached
+ * ifindex. When the kernel refuses with EINVAL (its answer to an unknown master index) or
+ * ENODEV (to an unknown device or parent) and one of them was cached, they are resolved
+ * again; if one of them now has another index, or none, the link was recreated behind the
+ * cache's back (a libvirt network restarted, say) and `run` runs once more. Otherwise the
+ * refusal stands.
  */
 export async function withFreshRefs<T>(ctx: ScopeContext, refs: readonly (string | null | undefined)[], run: () => Promise<T>): Promise<T> {
   const cached = new Map<string, number>();
